@@ -1,0 +1,5 @@
+"""`python -m newsspider` is the `newsspider` command."""
+
+from newsspider.cli import main
+
+main()

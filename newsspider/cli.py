@@ -1,0 +1,389 @@
+"""The `newsspider` command line: crawl, seal snapshots, query the archive, run the demo."""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import sys
+import tomllib
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import tomli_w
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from newsspider import __version__
+from newsspider.archive.snapshot import SnapshotResult, seal_snapshot
+from newsspider.archive.store import StoreError, open_store
+from newsspider.config import CONFIG_ENV, Config, ConfigError, load_config, resolve_config_path
+from newsspider.dedup.seen import open_seen_store
+from newsspider.dedup.urls import canonicalize_url, url_key
+from newsspider.query.api import Archive, QueryError
+from newsspider.record import FIELDS, table_to_records
+from newsspider.staging import Staging
+
+app = typer.Typer(
+    help="Scheduled news scraping and archiving: crawl sources, seal snapshots, query the archive.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+log = logging.getLogger("newsspider")
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help=f"Config file (default: ${CONFIG_ENV}, ./newsspider.toml, else the bundled default).",
+        show_default=False,
+    ),
+]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Show the crawler's log (INFO level).")
+]
+
+
+class UserError(Exception):
+    """Something the user can fix; shown as one line, exit status 2."""
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def bundled_config_text() -> str:
+    return resources.files("newsspider").joinpath("default.toml").read_text(encoding="utf-8")
+
+
+def config_path(path: Path | None) -> Path:
+    """The config file to use; writes nothing, but falls back to the bundled default."""
+    resolved = resolve_config_path(path)
+    if path is None and not resolved.exists():
+        return Path(str(resources.files("newsspider").joinpath("default.toml")))
+    return resolved
+
+
+def open_config(path: Path | None) -> tuple[Path, Config]:
+    resolved = config_path(path)
+    return resolved, load_config(resolved)
+
+
+def seal(config: Config) -> SnapshotResult | None:
+    """Seal staged records into the archive and remember their URLs as archived."""
+    ttl = timedelta(days=config.state.seen_ttl_days)
+    seen = open_seen_store(config.state.uri, ttl)
+
+    def remember(records: list[dict]) -> None:
+        seen.mark_urls(
+            {url_key(canonicalize_url(r["url"])) for r in records}
+            | {url_key(r["canonical_url"]) for r in records if r.get("canonical_url")}
+        )
+
+    try:
+        with Staging(config.state.staging) as staging:
+            return seal_snapshot(staging, open_store(config.archive.uri), on_sealed=remember)
+    finally:
+        seen.close()
+
+
+def _crawl(path: Path, sources: list[str] | None, group: str | None, verbose: bool):
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from newsspider.crawl import run_crawl
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=verbose or not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("starting crawl…")
+
+        def on_progress(stats: dict) -> None:
+            progress.update(
+                task,
+                description=(
+                    f"pages {stats.get('downloader/response_count', 0)}  "
+                    f"articles {stats.get('newsspider/pages/articles', 0)}  "
+                    f"kept {stats.get('newsspider/kept', 0)}"
+                ),
+            )
+
+        return run_crawl(
+            path,
+            sources=sources,
+            group=group,
+            log_level="INFO" if verbose else "WARNING",
+            on_progress=on_progress,
+        )
+
+
+def print_summary(summary) -> None:
+    table = Table(title="Crawl summary", show_header=False)
+    table.add_row("pages fetched", str(summary.pages))
+    table.add_row("articles found", str(summary.articles_found))
+    table.add_row("kept", str(summary.kept))
+    for source, count in summary.kept_by_source.items():
+        table.add_row(f"  kept from {source}", str(count))
+    for reason, count in summary.dropped.items():
+        table.add_row(f"dropped: {reason}", str(count))
+    for kind, count in summary.errors.items():
+        table.add_row(f"errors: {kind}", str(count))
+    table.add_row("finish reason", summary.finish_reason)
+    err.print(table)
+
+
+def print_snapshot(result: SnapshotResult | None) -> None:
+    if result is None:
+        err.print("snapshot: nothing staged, no snapshot written")
+    else:
+        err.print(
+            f"snapshot {result.snapshot_id}: {result.articles} articles in "
+            f"{len(result.files)} files ({result.manifest_key})"
+        )
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"newsspider {__version__}")
+        raise typer.Exit()
+
+
+@app.command()
+def crawl(
+    config: ConfigOption = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")
+    ] = None,
+    group: Annotated[str | None, typer.Option(help="Only sources of this crawl group.")] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Crawl the sources once and stage what is kept (no snapshot)."""
+    path, _ = open_config(config)
+    print_summary(_crawl(path, source, group, verbose))
+
+
+@app.command()
+def snapshot(config: ConfigOption = None) -> None:
+    """Seal staged articles into an immutable snapshot in the archive."""
+    _, cfg = open_config(config)
+    print_snapshot(seal(cfg))
+
+
+@app.command()
+def run(
+    config: ConfigOption = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")
+    ] = None,
+    group: Annotated[str | None, typer.Option(help="Only sources of this crawl group.")] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Crawl once, then seal a snapshot: what cron or the scheduler calls."""
+    path, cfg = open_config(config)
+    err.print(f"config: {path}")
+    print_summary(_crawl(path, source, group, verbose))
+    print_snapshot(seal(cfg))
+
+
+@app.command()
+def sources(config: ConfigOption = None) -> None:
+    """List the configured sources."""
+    path, cfg = open_config(config)
+    table = Table(title=f"Sources in {path}")
+    for column in ("name", "kind", "group", "language", "timezone", "feeds", "sitemaps", "sections"):
+        table.add_column(column)
+    for s in cfg.sources:
+        table.add_row(
+            s.name if s.enabled else f"{s.name} (disabled)",
+            s.kind,
+            s.group,
+            s.language,
+            s.timezone,
+            str(len(s.feeds)),
+            str(len(s.sitemaps)),
+            str(len(s.sections)),
+        )
+    out.print(table)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the config.")] = Path(
+        "newsspider.toml"
+    ),
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write the bundled default config (real sources, the default topic) to edit."""
+    if path.exists() and not force:
+        raise UserError(f"{path} exists (use --force to overwrite)")
+    path.write_text(bundled_config_text(), encoding="utf-8")
+    err.print(f"wrote {path}")
+
+
+def _parse_when(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    text = value.strip()
+    if text.endswith(("d", "h")) and text[:-1].isdigit():
+        amount = int(text[:-1])
+        delta = timedelta(days=amount) if text.endswith("d") else timedelta(hours=amount)
+        return datetime.now(UTC) - delta
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UserError(
+            f"{option}: cannot read {value!r} as a date (use 2026-11-05, "
+            "2026-11-05T10:00:00+09:00, or 3d / 12h ago)"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def write_records(records: list[dict], fmt: OutputFormat, fields: list[str]) -> None:
+    if fmt is OutputFormat.jsonl:
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif fmt is OutputFormat.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        for record in records:
+            writer.writerow(
+                {k: "; ".join(v) if isinstance(v, list) else v for k, v in record.items()}
+            )
+    else:
+        table = Table(show_lines=False)
+        for name in fields:
+            table.add_column(name, overflow="fold", max_width=60 if name == "title" else 40)
+        for record in records:
+            table.add_row(*(_cell(record.get(name)) for name in fields))
+        out.print(table)
+        err.print(f"{len(records)} article(s)")
+
+
+def _cell(value) -> str:
+    from rich.markup import escape
+
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = ", ".join(map(str, value))
+    text = str(value)
+    return escape(text if len(text) <= 200 else text[:197] + "…")
+
+
+TABLE_FIELDS = ["published_at", "source", "title", "wire", "topics", "url"]
+
+
+@app.command()
+def query(
+    config: ConfigOption = None,
+    archive: Annotated[
+        str | None, typer.Option(help="Archive URI (default: [archive] uri of the config).")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="From (ISO date/time, or 3d, 12h).")] = None,
+    until: Annotated[str | None, typer.Option(help="Until (ISO date/time, or 3d, 12h).")] = None,
+    source: Annotated[list[str] | None, typer.Option(help="Source name (repeatable).")] = None,
+    topic: Annotated[str | None, typer.Option(help="Topic name.")] = None,
+    text: Annotated[str | None, typer.Option(help="Words that must all occur.")] = None,
+    url: Annotated[str | None, typer.Option(help="Exact URL or canonical URL.")] = None,
+    wire: Annotated[str | None, typer.Option(help="Credited wire service.")] = None,
+    language: Annotated[str | None, typer.Option(help="Language code.")] = None,
+    fields: Annotated[
+        str | None, typer.Option(help="Comma-separated fields (default: all for jsonl/csv).")
+    ] = None,
+    sort: Annotated[str, typer.Option(help="Sort field (newest first).")] = "published_at",
+    limit: Annotated[int | None, typer.Option(help="At most N articles.")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.table,
+) -> None:
+    """Query sealed snapshots of the archive."""
+    uri = archive or open_config(config)[1].archive.uri
+    chosen = fields.split(",") if fields else None
+    if chosen is None:
+        chosen = TABLE_FIELDS if format is OutputFormat.table else list(FIELDS)
+    result = Archive.open(uri).query(
+        since=_parse_when(since, "--since"),
+        until=_parse_when(until, "--until"),
+        sources=source or [],
+        topic=topic,
+        text=text,
+        url=url,
+        wire=wire,
+        language=language,
+        fields=chosen,
+        sort=sort,
+        limit=limit,
+    )
+    write_records(table_to_records(result), format, chosen)
+
+
+@app.command()
+def demo(
+    workdir: Annotated[
+        Path, typer.Option(help="Where the demo's config, state and archive go.")
+    ] = Path("demo-output"),
+    verbose: VerboseOption = False,
+) -> None:
+    """Start the bundled example news sites on loopback, crawl them, seal, and query."""
+    from newsspider.testweb import TestWeb
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    with TestWeb.start() as web:
+        path = workdir / "newsspider.toml"
+        path.write_text(demo_config_text(web.sources(), workdir), encoding="utf-8")
+        err.print(f"example sites: {', '.join(f'{k} {v}' for k, v in web.sites.items())}")
+        err.print(f"config: {path}")
+        print_summary(_crawl(path, None, None, verbose))
+    cfg = load_config(path)
+    print_snapshot(seal(cfg))
+    err.print("\nSample query: newsspider query --config " f"{path} --limit 10")
+    result = Archive.open(cfg.archive.uri).query(fields=TABLE_FIELDS, limit=10)
+    write_records(table_to_records(result), OutputFormat.table, TABLE_FIELDS)
+
+
+def demo_config_text(sources: list[dict], workdir: Path) -> str:
+    """The bundled topics and crawl settings, pointed at the example sites and `workdir`."""
+    root = workdir.absolute()
+    data = tomllib.loads(bundled_config_text())
+    data["sources"] = sources
+    data["archive"] = {"uri": f"file://{root / 'archive'}"}
+    data["state"] = {
+        "uri": f"sqlite:///{root / 'state' / 'newsspider.db'}",
+        "staging": str(root / "state" / "staging.db"),
+    }
+    data["crawl"] = {
+        **data.get("crawl", {}),
+        "autothrottle": False,
+        "download_delay": 0,
+        "concurrency_per_domain": 8,
+    }
+    return "# Written by `newsspider demo`: the example sites on loopback.\n" + tomli_w.dumps(data)
+
+
+def main() -> None:
+    """Console entry point: user errors become one line on stderr, never a traceback."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except (ConfigError, UserError, QueryError) as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(2)
+    except StoreError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(1)
+

@@ -1,0 +1,278 @@
+"""Typed configuration for newsspider.toml: one definition drives validation, defaults and errors.
+
+Every error names the file, the key path (``sources[2].timezone``) and the problem, so a user
+can fix a config without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+DEFAULT_CONFIG_NAME = "newsspider.toml"
+CONFIG_ENV = "NEWSSPIDER_CONFIG"
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+
+class ConfigError(Exception):
+    """A configuration problem, already phrased for the user (file, key, problem)."""
+
+
+def _check_slug(value: str) -> str:
+    if not SLUG_RE.match(value):
+        raise ValueError(
+            "must be a slug: lower-case letters, digits, '-' or '_', starting with a letter "
+            "or digit, at most 63 characters"
+        )
+    return value
+
+
+def _check_http_url(value: str) -> str:
+    if not re.match(r"^https?://[^/\s]+", value):
+        raise ValueError(f"must be an http(s) URL, got {value!r}")
+    return value
+
+
+def _check_regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"is not a valid regular expression: {exc}") from None
+    return value
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r} (use an IANA name like 'Asia/Seoul')") from None
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_check_slug)]
+HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
+Regex = Annotated[str, AfterValidator(_check_regex)]
+TimeZone = Annotated[str, AfterValidator(_check_timezone)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Politeness(_Model):
+    """Per-source overrides of the crawl-wide politeness settings."""
+
+    delay: float | None = Field(None, ge=0, description="Seconds between requests to this source.")
+    concurrency: int | None = Field(None, ge=1, le=32, description="Parallel requests to this source.")
+
+
+class Selectors(_Model):
+    """Per-source extraction overrides: CSS selectors (or XPath when starting with '/')."""
+
+    title: str | None = None
+    body: str | None = None
+    authors: str | None = None
+    published_at: str | None = None
+    section: str | None = None
+
+
+class Source(_Model):
+    """One news site or wire service and where its stories are discovered."""
+
+    name: Slug = Field(description="Stable slug; used in archive keys and `--source`.")
+    kind: Literal["wire", "newspaper", "broadcaster", "agency", "magazine", "other"] = "newspaper"
+    home: HttpUrl = Field(description="Home page URL.")
+    allowed_domains: list[str] = Field(
+        default_factory=list, description="Domains the crawl may visit (default: the home host)."
+    )
+    feeds: list[HttpUrl] = Field(default_factory=list, description="RSS 2.0 / Atom feed URLs.")
+    sitemaps: list[HttpUrl] = Field(
+        default_factory=list, description="Sitemap, sitemap index or Google News sitemap URLs."
+    )
+    robots_sitemaps: bool = Field(True, description="Also follow `Sitemap:` lines of robots.txt.")
+    sections: list[HttpUrl] = Field(
+        default_factory=list, description="Section/list pages to scan for article links."
+    )
+    article_url_pattern: Regex | None = Field(
+        None, description="Regex an article URL must match (searched, not anchored)."
+    )
+    language: str = Field("en", description="Expected language (ISO 639-1).")
+    timezone: TimeZone = Field("UTC", description="Zone for dates printed without an offset.")
+    group: Slug = Field("default", description="Crawl group: sources scheduled together.")
+    enabled: bool = True
+    politeness: Politeness = Field(default_factory=Politeness)
+    selectors: Selectors = Field(default_factory=Selectors)
+
+    @model_validator(mode="after")
+    def _default_domains(self) -> Source:
+        if not self.allowed_domains:
+            host = re.sub(r"^https?://", "", self.home).split("/")[0].split(":")[0]
+            object.__setattr__(self, "allowed_domains", [host])
+        if not (self.feeds or self.sitemaps or self.sections or self.robots_sitemaps):
+            raise ValueError("needs at least one of feeds, sitemaps, sections or robots_sitemaps")
+        return self
+
+
+class Topic(_Model):
+    """A subject the archive follows; records matching none of the topics are dropped."""
+
+    name: Slug
+    query: str | None = Field(
+        None, description="Topic query: phrases, AND/OR/NOT, parentheses, NEAR/n, title:/body:."
+    )
+    include: list[str] = Field(default_factory=list, description="Any of these keywords matches.")
+    exclude: list[str] = Field(default_factory=list, description="None of these may occur.")
+    min_score: float = Field(1.0, ge=0, description="Minimum score to count as a match.")
+    languages: list[str] = Field(default_factory=list, description="Languages (empty: all).")
+
+    @model_validator(mode="after")
+    def _needs_terms(self) -> Topic:
+        if not self.query and not self.include:
+            raise ValueError("needs a `query` or a non-empty `include` list")
+        return self
+
+
+class ArchiveConfig(_Model):
+    uri: str = Field("file://./archive", description="`file://PATH` or `s3://bucket/prefix`.")
+    endpoint_url: str | None = Field(None, description="S3-compatible endpoint (MinIO, R2, …).")
+
+    @field_validator("uri")
+    @classmethod
+    def _scheme(cls, value: str) -> str:
+        if not re.match(r"^(file|s3)://.+", value):
+            raise ValueError(f"must start with file:// or s3://, got {value!r}")
+        return value
+
+
+class StateConfig(_Model):
+    uri: str = Field(
+        "sqlite:///./state/newsspider.db", description="`sqlite:///PATH` or `redis://host:port/db`."
+    )
+    staging: str = Field("./state/staging.db", description="Durable SQLite staging file.")
+    seen_ttl_days: float = Field(30, gt=0, description="How long a seen URL is remembered.")
+
+    @field_validator("uri")
+    @classmethod
+    def _scheme(cls, value: str) -> str:
+        if not re.match(r"^(sqlite:///|redis://|rediss://).+", value):
+            raise ValueError(f"must start with sqlite:/// or redis://, got {value!r}")
+        return value
+
+
+class CrawlConfig(_Model):
+    recency_days: float = Field(3, gt=0, description="Only stories published in the last N days.")
+    user_agent: str = "newsspider/0.1 (+https://github.com/newsspider/newsspider)"
+    obey_robots: bool = True
+    download_timeout: float = Field(30, gt=0)
+    max_page_bytes: int = Field(10 * 1024 * 1024, gt=1024)
+    concurrency: int = Field(16, ge=1, le=256)
+    concurrency_per_domain: int = Field(4, ge=1, le=64)
+    download_delay: float = Field(0.25, ge=0)
+    autothrottle: bool = True
+    retries: int = Field(2, ge=0, le=10)
+    max_section_pages: int = Field(5, ge=1, le=100, description="Pagination depth per section.")
+    keep_irrelevant: bool = Field(False, description="Archive records matching no topic too.")
+
+
+class ScheduleConfig(_Model):
+    timezone: TimeZone = "UTC"
+    groups: dict[str, str] = Field(
+        default_factory=lambda: {"default": "*/30 * * * *"},
+        description="Crawl group -> cron expression.",
+    )
+    snapshot: str = Field("5 * * * *", description="Cron expression for sealing snapshots.")
+
+
+class Config(_Model):
+    sources: list[Source] = Field(default_factory=list)
+    topics: list[Topic] = Field(default_factory=list)
+    archive: ArchiveConfig = Field(default_factory=ArchiveConfig)
+    state: StateConfig = Field(default_factory=StateConfig)
+    crawl: CrawlConfig = Field(default_factory=CrawlConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Config:
+        for kind, items in (("sources", self.sources), ("topics", self.topics)):
+            seen: set[str] = set()
+            for item in items:
+                if item.name in seen:
+                    raise ValueError(f"{kind}: duplicate name {item.name!r}")
+                seen.add(item.name)
+        return self
+
+    def source(self, name: str) -> Source:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise ConfigError(f"unknown source {name!r} (configured: {known})")
+
+
+def _key_path(loc: tuple) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in ("function-after", "function-before") or "[" in str(part):
+            continue
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "(top level)"
+
+
+def format_validation_error(origin: str, error: ValidationError) -> str:
+    lines = [f"{origin}: invalid configuration"]
+    for err in error.errors():
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling; see README 'Configuration')"
+        lines.append(f"  {_key_path(err['loc'])}: {message}")
+    return "\n".join(lines)
+
+
+def parse_config(text: str, origin: str = "<string>") -> Config:
+    """Parse and validate TOML text; `origin` names the file in error messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(origin, exc)) from None
+
+
+def resolve_config_path(path: str | os.PathLike | None = None) -> Path:
+    """`--config`, then $NEWSSPIDER_CONFIG, then ./newsspider.toml."""
+    chosen = path or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_NAME
+    return Path(chosen)
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """Load the config file; relative paths inside it stay relative to the working directory."""
+    resolved = resolve_config_path(path)
+    try:
+        text = resolved.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{resolved}: config file not found (pass --config PATH or set {CONFIG_ENV}; "
+            "`newsspider init` writes the default config)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{resolved}: cannot read config: {exc}") from None
+    return parse_config(text, str(resolved))

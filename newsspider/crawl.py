@@ -1,0 +1,90 @@
+"""Run one crawl in this process and summarise it (the CLI's and the scheduler's entry point).
+
+Twisted's reactor cannot be restarted, so a process runs at most one crawl; long-lived
+callers (the scheduler) start a child process per crawl.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from newsspider.config import Config, load_config
+
+ProgressCallback = Callable[[dict], None]
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlSummary:
+    """What a crawl did, from the crawler's stats."""
+
+    pages: int
+    articles_found: int
+    kept: int
+    dropped: dict[str, int] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    kept_by_source: dict[str, int] = field(default_factory=dict)
+    finish_reason: str = ""
+
+    @classmethod
+    def from_stats(cls, stats: dict) -> CrawlSummary:
+        def under(prefix: str) -> dict[str, int]:
+            return {
+                key.removeprefix(prefix): value
+                for key, value in sorted(stats.items())
+                if key.startswith(prefix) and isinstance(value, int)
+            }
+
+        return cls(
+            pages=stats.get("downloader/response_count", 0),
+            articles_found=stats.get("newsspider/pages/articles", 0),
+            kept=stats.get("newsspider/kept", 0),
+            dropped=under("newsspider/dropped/"),
+            errors=under("newsspider/errors/"),
+            kept_by_source=under("newsspider/kept/"),
+            finish_reason=str(stats.get("finish_reason", "")),
+        )
+
+
+def crawl_settings(config_path: str | os.PathLike, *, log_level: str = "INFO") -> Settings:
+    settings = Settings()
+    settings.setmodule("newsspider.settings", priority="project")
+    settings.set("NEWSSPIDER_CONFIG", str(config_path), priority="cmdline")
+    settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    config_path: str | os.PathLike,
+    *,
+    sources: list[str] | None = None,
+    group: str | None = None,
+    log_level: str = "INFO",
+    on_progress: ProgressCallback | None = None,
+    extra_settings: dict | None = None,
+) -> CrawlSummary:
+    """Crawl the configured (or the named) sources once; blocks until the crawl ends."""
+    config: Config = load_config(config_path)
+    if sources:
+        for name in sources:
+            config.source(name)
+    settings = crawl_settings(config_path, log_level=log_level)
+    for key, value in (extra_settings or {}).items():
+        settings.set(key, value, priority="cmdline")
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler("news")
+    if on_progress is not None:
+
+        def report(*_args, **_kwargs) -> None:
+            on_progress(crawler.stats.get_stats())
+
+        for signal in (signals.response_received, signals.item_scraped, signals.item_dropped):
+            crawler.signals.connect(report, signal=signal, weak=False)
+    process.crawl(crawler, sources=",".join(sources or []), group=group or "")
+    process.start()
+    return CrawlSummary.from_stats(crawler.stats.get_stats())

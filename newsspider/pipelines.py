@@ -1,0 +1,177 @@
+"""Thin Scrapy adapters: each pipeline calls one room (extraction, relevance, dedup, staging).
+
+Every drop raises `Drop` with a short reason code; the code is counted in the crawler's
+stats as `newsspider/dropped/<code>` and the message says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from datetime import UTC, datetime, timedelta
+
+from scrapy import signals
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
+
+from newsspider.config import Config
+from newsspider.dedup.seen import open_seen_store
+from newsspider.dedup.urls import canonicalize_url, url_key
+from newsspider.extraction import NotAnArticle, extract_article
+from newsspider.record import empty_record, format_timestamp, parse_timestamp
+from newsspider.relevance import TopicMatcher
+from newsspider.spiders.news import config_from_settings
+from newsspider.staging import Staging
+
+log = logging.getLogger(__name__)
+
+#: Drop codes that say something about the page itself; such URLs need not be fetched again.
+CONTENT_DROPS = frozenset(
+    {"not_article", "outside_window", "irrelevant", "duplicate_url", "duplicate_content"}
+)
+
+
+class Drop(DropItem):
+    """DropItem with a stable reason code for stats and summaries."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+
+
+def normalized_text_sha256(text: str) -> str:
+    """SHA-256 of the body with case and white space folded: the exact-duplicate key."""
+    folded = re.sub(r"\s+", " ", text).strip().casefold()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+class _ConfiguredPipeline:
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.config: Config = config_from_settings(crawler.settings)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+
+class ExtractionPipeline(_ConfiguredPipeline):
+    """Raw page → article record, in a worker thread so the reactor keeps downloading."""
+
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        self.window = timedelta(days=self.config.crawl.recency_days)
+
+    async def process_item(self, item: dict) -> dict:
+        source = self.config.source(item["source"])
+        self.stats.inc_value(f"newsspider/pages/{source.name}")
+        try:
+            fields = await maybe_deferred_to_future(
+                deferToThread(
+                    extract_article,
+                    item["html"],
+                    item["url"],
+                    timezone=source.timezone,
+                    selectors=source.selectors,
+                    encoding=item.get("encoding"),
+                )
+            )
+        except NotAnArticle as exc:
+            raise Drop("not_article", f"{item['url']}: {exc}") from None
+        record = empty_record()
+        record.update({k: v for k, v in fields.items() if k in record and v is not None})
+        record["url"] = item["url"]
+        record["source"] = source.name
+        record["fetched_at"] = item["fetched_at"]
+        record["canonical_url"] = canonicalize_url(fields.get("canonical_url") or item["url"])
+        if not record["published_at"] and item.get("listed_at"):
+            record["published_at"] = item["listed_at"]
+            record["extraction"] = {**record["extraction"], "published_at": "listing"}
+        if not record["language"]:
+            record["language"] = source.language
+        published = parse_timestamp(record["published_at"])
+        if published and published < datetime.now(UTC) - self.window:
+            raise Drop("outside_window", f"{item['url']} published {record['published_at']}")
+        record["content_sha256"] = normalized_text_sha256(record["body"] or "")
+        record["requested_url"] = item.get("requested_url", item["url"])
+        return record
+
+
+class RelevancePipeline(_ConfiguredPipeline):
+    """Tag records with the topics they match; drop the rest unless `keep_irrelevant`."""
+
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        self.matcher = TopicMatcher(self.config.topics)
+
+    def process_item(self, item: dict) -> dict:
+        scores = self.matcher.match(item)
+        item["topics"] = sorted(scores)
+        item["topic_scores"] = scores
+        if not scores and not self.config.crawl.keep_irrelevant:
+            raise Drop("irrelevant", f"{item['url']} matches no topic")
+        return item
+
+
+class DedupPipeline(_ConfiguredPipeline):
+    """Drop URLs and exact contents already archived; remember pages judged by content."""
+
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        state = self.config.state
+        self.seen = open_seen_store(state.uri, timedelta(days=state.seen_ttl_days))
+        self._run_hashes: dict[str, str] = {}
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+
+    def close_spider(self) -> None:
+        self.seen.close()
+
+    def process_item(self, item: dict) -> dict:
+        key = url_key(item["canonical_url"])
+        if self.seen.has_url(key):
+            raise Drop("duplicate_url", f"{item['canonical_url']} is already archived")
+        owner = self._run_hashes.get(item["content_sha256"]) or self.seen.content_owner(
+            item["content_sha256"]
+        )
+        if owner and owner != item["canonical_url"]:
+            raise Drop("duplicate_content", f"{item['url']} duplicates {owner}")
+        self._run_hashes[item["content_sha256"]] = item["canonical_url"]
+        return item
+
+    def item_dropped(self, item, response, exception, spider=None) -> None:
+        code = getattr(exception, "code", "other")
+        self.stats.inc_value(f"newsspider/dropped/{code}")
+        if code in CONTENT_DROPS and isinstance(item, dict) and item.get("url"):
+            keys = {url_key(canonicalize_url(item["url"]))}
+            if item.get("requested_url"):
+                keys.add(url_key(canonicalize_url(item["requested_url"])))
+            self.seen.mark_urls(keys)
+
+
+class StagingPipeline(_ConfiguredPipeline):
+    """Commit each kept record to durable staging, then remember its URL and content."""
+
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        state = self.config.state
+        self.staging = Staging(state.staging)
+        self.seen = open_seen_store(state.uri, timedelta(days=state.seen_ttl_days))
+
+    def close_spider(self) -> None:
+        self.staging.close()
+        self.seen.close()
+
+    def process_item(self, item: dict) -> dict:
+        requested = item.pop("requested_url", item["url"])
+        key = url_key(item["canonical_url"])
+        if not self.staging.add(key, item, format_timestamp(datetime.now(UTC))):
+            raise Drop("duplicate_url", f"{item['canonical_url']} is already staged")
+        keys = {key, url_key(canonicalize_url(item["url"])), url_key(canonicalize_url(requested))}
+        self.seen.mark_urls(keys)
+        self.seen.mark_content(item["content_sha256"], item["canonical_url"])
+        self.stats.inc_value("newsspider/kept")
+        self.stats.inc_value(f"newsspider/kept/{item['source']}")
+        return item

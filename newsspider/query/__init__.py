@@ -1,0 +1,1 @@
+"""Reading sealed snapshots: filters, SQL and the Python API."""

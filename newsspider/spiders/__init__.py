@@ -1,0 +1,1 @@
+"""Scrapy spiders; `news` is the generic config-driven spider."""
