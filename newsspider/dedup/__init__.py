@@ -1,0 +1,1 @@
+"""De-duplication: canonical URLs, seen-stores, near-duplicate bodies and revisions."""
