@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import re
 import sys
 import tomllib
 from datetime import UTC, datetime, timedelta
@@ -20,7 +21,8 @@ from rich.table import Table
 
 from newsspider import __version__
 from newsspider.archive.snapshot import SnapshotResult, seal_snapshot
-from newsspider.archive.store import StoreError, open_store
+from newsspider.archive.store import KeyNotFound, StoreError, open_store
+from newsspider.archive.warc import read_response
 from newsspider.config import CONFIG_ENV, Config, ConfigError, load_config, resolve_config_path
 from newsspider.dedup.seen import open_seen_store
 from newsspider.dedup.urls import canonicalize_url, url_key
@@ -92,7 +94,12 @@ def seal(config: Config) -> SnapshotResult | None:
 
     try:
         with Staging(config.state.staging) as staging:
-            return seal_snapshot(staging, open_store(config.archive.uri), on_sealed=remember)
+            return seal_snapshot(
+                staging,
+                open_store(config.archive.uri),
+                spool=Path(config.state.spool),
+                on_sealed=remember,
+            )
     finally:
         seen.close()
 
@@ -142,6 +149,8 @@ def print_summary(summary) -> None:
         table.add_row(f"dropped: {reason}", str(count))
     for kind, count in summary.errors.items():
         table.add_row(f"errors: {kind}", str(count))
+    for reason, count in summary.skipped.items():
+        table.add_row(f"skipped: {reason}", str(count))
     table.add_row("finish reason", summary.finish_reason)
     err.print(table)
 
@@ -207,7 +216,16 @@ def sources(config: ConfigOption = None) -> None:
     """List the configured sources."""
     path, cfg = open_config(config)
     table = Table(title=f"Sources in {path}")
-    for column in ("name", "kind", "group", "language", "timezone", "feeds", "sitemaps", "sections"):
+    for column in (
+        "name",
+        "kind",
+        "group",
+        "language",
+        "timezone",
+        "feeds",
+        "sitemaps",
+        "sections",
+    ):
         table.add_column(column)
     for s in cfg.sources:
         table.add_row(
@@ -284,10 +302,12 @@ def _cell(value) -> str:
     if isinstance(value, list):
         value = ", ".join(map(str, value))
     text = str(value)
+    if re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", text):
+        text = text[:16].replace("T", " ")
     return escape(text if len(text) <= 200 else text[:197] + "…")
 
 
-TABLE_FIELDS = ["published_at", "source", "title", "wire", "topics", "url"]
+TABLE_FIELDS = ["published_at", "source", "wire", "title"]
 
 
 @app.command()
@@ -333,6 +353,65 @@ def query(
 
 
 @app.command()
+def show(
+    url: Annotated[str, typer.Argument(help="Article URL (as crawled, or canonical).")],
+    config: ConfigOption = None,
+    archive: Annotated[str | None, typer.Option(help="Archive URI.")] = None,
+    raw: Annotated[
+        bool, typer.Option("--raw", help="Print the archived HTTP response body instead.")
+    ] = False,
+    headers: Annotated[bool, typer.Option(help="With --raw: print the HTTP headers too.")] = False,
+) -> None:
+    """Show the newest archived record of a URL, or with --raw the page as captured."""
+    uri = archive or open_config(config)[1].archive.uri
+    found = Archive.open(uri).query(url=url, sort="revision", limit=1)
+    if found.num_rows == 0:
+        raise UserError(f"{url} is not in the archive {uri}")
+    record = table_to_records(found)[0]
+    if not raw:
+        out.print_json(json.dumps(record, ensure_ascii=False))
+        return
+    if not record.get("warc_file"):
+        raise UserError(f"{url} has no raw capture (archived with raw_capture off)")
+    store = open_store(uri)
+    try:
+        data = store.get(record["warc_file"])
+    except KeyNotFound:
+        raise UserError(
+            f"raw capture {record['warc_file']} is not sealed yet (next snapshot seals it)"
+        ) from None
+    offset = record["warc_offset"] or 0
+    http_headers, payload = read_response(
+        data[offset : offset + (record["warc_length"] or len(data))]
+    )
+    if headers:
+        sys.stdout.write(http_headers.to_str())
+    sys.stdout.flush()
+    sys.stdout.buffer.write(payload)
+
+
+@app.command()
+def reextract(
+    config: ConfigOption = None,
+    archive: Annotated[str | None, typer.Option(help="Archive URI.")] = None,
+    keep_irrelevant: Annotated[
+        bool, typer.Option(help="Also output records that match no topic.")
+    ] = False,
+) -> None:
+    """Rebuild records from the archived WARC files with the current extractor (JSON lines)."""
+    from newsspider.reextract import reextract as run_reextract
+
+    _, cfg = open_config(config)
+    count = 0
+    for record in run_reextract(
+        Archive.open(archive or cfg.archive.uri), cfg, keep_irrelevant=keep_irrelevant
+    ):
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    err.print(f"{count} record(s) re-extracted")
+
+
+@app.command()
 def demo(
     workdir: Annotated[
         Path, typer.Option(help="Where the demo's config, state and archive go.")
@@ -351,7 +430,7 @@ def demo(
         print_summary(_crawl(path, None, None, verbose))
     cfg = load_config(path)
     print_snapshot(seal(cfg))
-    err.print("\nSample query: newsspider query --config " f"{path} --limit 10")
+    err.print(f"\nSample query: newsspider query --config {path} --limit 10")
     result = Archive.open(cfg.archive.uri).query(fields=TABLE_FIELDS, limit=10)
     write_records(table_to_records(result), OutputFormat.table, TABLE_FIELDS)
 
@@ -381,9 +460,13 @@ def main() -> None:
     try:
         app()
     except (ConfigError, UserError, QueryError) as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.stderr.write(f"error: {exc}\n")
         sys.exit(2)
     except StoreError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.stderr.write(f"error: {exc}\n")
         sys.exit(1)
 
+
+from jobs.cli import register as _register_jobs  # noqa: E402 (the scheduler's commands)
+
+_register_jobs(app)

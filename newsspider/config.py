@@ -59,7 +59,9 @@ def _check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {value!r} (use an IANA name like 'Asia/Seoul')") from None
+        raise ValueError(
+            f"unknown time zone {value!r} (use an IANA name like 'Asia/Seoul')"
+        ) from None
     return value
 
 
@@ -77,7 +79,9 @@ class Politeness(_Model):
     """Per-source overrides of the crawl-wide politeness settings."""
 
     delay: float | None = Field(None, ge=0, description="Seconds between requests to this source.")
-    concurrency: int | None = Field(None, ge=1, le=32, description="Parallel requests to this source.")
+    concurrency: int | None = Field(
+        None, ge=1, le=32, description="Parallel requests to this source."
+    )
 
 
 class Selectors(_Model):
@@ -139,6 +143,18 @@ class Topic(_Model):
     min_score: float = Field(1.0, ge=0, description="Minimum score to count as a match.")
     languages: list[str] = Field(default_factory=list, description="Languages (empty: all).")
 
+    @field_validator("query")
+    @classmethod
+    def _parses(cls, value: str | None) -> str | None:
+        if value is not None:
+            from newsspider.relevance import QuerySyntaxError, parse_query
+
+            try:
+                parse_query(value)
+            except QuerySyntaxError as exc:
+                raise ValueError(f"invalid topic query: {exc}") from None
+        return value
+
     @model_validator(mode="after")
     def _needs_terms(self) -> Topic:
         if not self.query and not self.include:
@@ -149,6 +165,8 @@ class Topic(_Model):
 class ArchiveConfig(_Model):
     uri: str = Field("file://./archive", description="`file://PATH` or `s3://bucket/prefix`.")
     endpoint_url: str | None = Field(None, description="S3-compatible endpoint (MinIO, R2, …).")
+    raw_capture: bool = Field(True, description="Keep every HTTP exchange as WARC evidence.")
+    warc_rotate_mb: int = Field(100, ge=1, description="Start a new WARC file after this size.")
 
     @field_validator("uri")
     @classmethod
@@ -163,6 +181,7 @@ class StateConfig(_Model):
         "sqlite:///./state/newsspider.db", description="`sqlite:///PATH` or `redis://host:port/db`."
     )
     staging: str = Field("./state/staging.db", description="Durable SQLite staging file.")
+    spool: str = Field("./state/warc", description="Local WARC spool until sealed.")
     seen_ttl_days: float = Field(30, gt=0, description="How long a seen URL is remembered.")
 
     @field_validator("uri")

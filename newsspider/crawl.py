@@ -6,6 +6,7 @@ callers (the scheduler) start a child process per crawl.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ class CrawlSummary:
     dropped: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     kept_by_source: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
     finish_reason: str = ""
 
     @classmethod
@@ -47,6 +49,19 @@ class CrawlSummary:
             dropped=under("newsspider/dropped/"),
             errors=under("newsspider/errors/"),
             kept_by_source=under("newsspider/kept/"),
+            skipped={
+                name: value
+                for name, value in (
+                    ("already archived", stats.get("newsspider/skipped/seen", 0)),
+                    ("robots.txt", stats.get("robotstxt/forbidden", 0)),
+                    ("off-site", stats.get("offsite/filtered", 0)),
+                    (
+                        "outside window (listing)",
+                        stats.get("newsspider/discovery/outside_window", 0),
+                    ),
+                )
+                if value
+            },
             finish_reason=str(stats.get("finish_reason", "")),
         )
 
@@ -56,6 +71,15 @@ def crawl_settings(config_path: str | os.PathLike, *, log_level: str = "INFO") -
     settings.setmodule("newsspider.settings", priority="project")
     settings.set("NEWSSPIDER_CONFIG", str(config_path), priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    # The caller owns logging (the CLI's handler, the scheduler's JSON lines); Scrapy only
+    # emits records through it.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Scrapy's own dictConfig pins its loggers to DEBUG: filter at the handlers instead.
+    for handler in root.handlers:
+        handler.setLevel(log_level)
     return settings
 
 
@@ -76,7 +100,7 @@ def run_crawl(
     settings = crawl_settings(config_path, log_level=log_level)
     for key, value in (extra_settings or {}).items():
         settings.set(key, value, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler("news")
     if on_progress is not None:
 

@@ -6,9 +6,7 @@ stats as `newsspider/dropped/<code>` and the message says why.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 from datetime import UTC, datetime, timedelta
 
 from scrapy import signals
@@ -16,11 +14,12 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
+from newsspider.article import FetchedPage, record_from_page
 from newsspider.config import Config
 from newsspider.dedup.seen import open_seen_store
 from newsspider.dedup.urls import canonicalize_url, url_key
-from newsspider.extraction import NotAnArticle, extract_article
-from newsspider.record import empty_record, format_timestamp, parse_timestamp
+from newsspider.extraction import NotAnArticle
+from newsspider.record import format_timestamp, parse_timestamp
 from newsspider.relevance import TopicMatcher
 from newsspider.spiders.news import config_from_settings
 from newsspider.staging import Staging
@@ -39,12 +38,6 @@ class Drop(DropItem):
     def __init__(self, code: str, detail: str) -> None:
         super().__init__(f"{code}: {detail}")
         self.code = code
-
-
-def normalized_text_sha256(text: str) -> str:
-    """SHA-256 of the body with case and white space folded: the exact-duplicate key."""
-    folded = re.sub(r"\s+", " ", text).strip().casefold()
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
 class _ConfiguredPipeline:
@@ -68,34 +61,22 @@ class ExtractionPipeline(_ConfiguredPipeline):
     async def process_item(self, item: dict) -> dict:
         source = self.config.source(item["source"])
         self.stats.inc_value(f"newsspider/pages/{source.name}")
+        page = FetchedPage(
+            url=item["url"],
+            source=source.name,
+            html=item["html"],
+            fetched_at=item["fetched_at"],
+            encoding=item.get("encoding"),
+            listed_at=item.get("listed_at"),
+            warc=item.get("warc"),
+        )
         try:
-            fields = await maybe_deferred_to_future(
-                deferToThread(
-                    extract_article,
-                    item["html"],
-                    item["url"],
-                    timezone=source.timezone,
-                    selectors=source.selectors,
-                    encoding=item.get("encoding"),
-                )
-            )
+            record = await maybe_deferred_to_future(deferToThread(record_from_page, page, source))
         except NotAnArticle as exc:
             raise Drop("not_article", f"{item['url']}: {exc}") from None
-        record = empty_record()
-        record.update({k: v for k, v in fields.items() if k in record and v is not None})
-        record["url"] = item["url"]
-        record["source"] = source.name
-        record["fetched_at"] = item["fetched_at"]
-        record["canonical_url"] = canonicalize_url(fields.get("canonical_url") or item["url"])
-        if not record["published_at"] and item.get("listed_at"):
-            record["published_at"] = item["listed_at"]
-            record["extraction"] = {**record["extraction"], "published_at": "listing"}
-        if not record["language"]:
-            record["language"] = source.language
         published = parse_timestamp(record["published_at"])
         if published and published < datetime.now(UTC) - self.window:
             raise Drop("outside_window", f"{item['url']} published {record['published_at']}")
-        record["content_sha256"] = normalized_text_sha256(record["body"] or "")
         record["requested_url"] = item.get("requested_url", item["url"])
         return record
 

@@ -41,6 +41,8 @@ FIELDS: dict[str, pa.DataType] = {
     "fetched_at": _TS,
     "warc_file": _STR,
     "warc_record_id": _STR,
+    "warc_offset": pa.int64(),
+    "warc_length": pa.int64(),
     "extraction": pa.map_(pa.string(), pa.string()),
 }
 

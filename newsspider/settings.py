@@ -37,6 +37,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
     "newsspider.middlewares.SeenArticleMiddleware": 50,
+    # Next to the downloader: sees raw bodies, redirects and every response.
+    "newsspider.middlewares.WarcCaptureMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "newsspider.pipelines.ExtractionPipeline": 100,

@@ -34,8 +34,8 @@ def test_minimal_config_gets_working_defaults():
 @pytest.mark.parametrize(
     ("snippet", "key", "problem"),
     [
-        ('[crawl]\nrecency_days = -2', "crawl.recency_days", "greater than 0"),
-        ('[crawl]\nrecency_dayz = 2', "crawl.recency_dayz", "unknown key"),
+        ("[crawl]\nrecency_days = -2", "crawl.recency_days", "greater than 0"),
+        ("[crawl]\nrecency_dayz = 2", "crawl.recency_dayz", "unknown key"),
         ('[archive]\nuri = "ftp://x"', "archive.uri", "file:// or s3://"),
         (
             '[[sources]]\nname = "Bad Name"\nhome = "https://a.example/"',
@@ -87,8 +87,15 @@ def test_duplicate_source_names_are_rejected():
 def test_bundled_default_config_lists_the_real_sources():
     config = parse_config(bundled_config_text(), "default.toml")
     names = {source.name for source in config.sources}
-    assert {"yonhap", "koreatimes", "koreaherald", "joongang-daily", "kyiv-independent",
-            "ukrainska-pravda", "tass"} <= names
+    assert {
+        "yonhap",
+        "koreatimes",
+        "koreaherald",
+        "joongang-daily",
+        "kyiv-independent",
+        "ukrainska-pravda",
+        "tass",
+    } <= names
     assert len(names) >= 9
     assert [topic.name for topic in config.topics] == ["nk-troops-russia"]
 

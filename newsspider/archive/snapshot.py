@@ -4,10 +4,13 @@ Publishing protocol (readers list `manifests/` only, so they see a snapshot whol
 all):
 
 1. claim the staged rows for a snapshot id (resuming the id of a crashed seal, if any);
-2. write one Parquet file per (date, source) partition under a key that contains the
+2. upload the closed WARC files of the raw-capture spool (`raw/date=…/NAME.warc.gz`) and their
+   index as Parquet (`raw_index/date=…/part-<snapshot id>.parquet`);
+3. write one Parquet file per (date, source) partition under a key that contains the
    snapshot id; re-writing the same key after a crash is harmless;
-3. write `manifests/<snapshot id>.json` with a write-once put; its presence is the commit;
-4. run the `on_sealed` hook (e.g. marking URLs as seen) and only then release the rows.
+4. write `manifests/<snapshot id>.json` with a write-once put; its presence is the commit;
+5. run the `on_sealed` hook (e.g. marking URLs as seen), then release the staged rows and
+   delete the spooled WARC files the manifest lists.
 """
 
 from __future__ import annotations
@@ -19,18 +22,30 @@ import logging
 import secrets
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsspider.archive.store import ObjectStore
+from newsspider.archive.store import KeyNotFound, ObjectStore
+from newsspider.archive.warc import (
+    INDEX_SUFFIX,
+    RAW_INDEX_SCHEMA,
+    completed_warcs,
+    read_index,
+    warc_key,
+)
 from newsspider.record import SCHEMA_VERSION, format_timestamp, records_to_table
 from newsspider.staging import Staging
 
 log = logging.getLogger(__name__)
 
 MANIFEST_PREFIX = "manifests/"
+#: Partition files written at once: uploads wait on the network while Parquet encodes.
+UPLOAD_WORKERS = 4
 Clock = Callable[[], datetime]
 
 
@@ -58,10 +73,35 @@ def partition_date(record: dict) -> str:
     return stamp[:10] if stamp else "unknown"
 
 
-def _parquet_bytes(records: list[dict]) -> bytes:
+def _parquet_bytes(table: pa.Table) -> bytes:
     buffer = io.BytesIO()
-    pq.write_table(records_to_table(records), buffer, compression="zstd")
+    pq.write_table(table, buffer, compression="zstd")
     return buffer.getvalue()
+
+
+def _file_entry(key: str, data: bytes, **extra) -> dict:
+    return {"key": key, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), **extra}
+
+
+def _publish_raw(store: ObjectStore, spool: Path, snapshot_id: str) -> tuple[list, list]:
+    """Upload closed WARCs and their index; return their manifest entries."""
+    raw, index_rows = [], []
+    for path in completed_warcs(spool):
+        data = path.read_bytes()
+        key = warc_key(path.name)
+        store.put(key, data)
+        raw.append(_file_entry(key, data))
+        index_rows.extend(read_index(path))
+    by_date: dict[str, list[dict]] = defaultdict(list)
+    for row in index_rows:
+        by_date[row["fetched_at"][:10]].append(row)
+    indexes = []
+    for day, rows in sorted(by_date.items()):
+        key = f"raw_index/date={day}/part-{snapshot_id}.parquet"
+        data = _parquet_bytes(pa.Table.from_pylist(rows, schema=RAW_INDEX_SCHEMA))
+        store.put(key, data)
+        indexes.append(_file_entry(key, data, date=day, rows=len(rows)))
+    return raw, indexes
 
 
 def _time_range(records: list[dict], name: str) -> list[str | None]:
@@ -75,6 +115,7 @@ def seal_snapshot(
     *,
     clock: Clock = utcnow,
     worker: str = "local",
+    spool: Path | None = None,
     on_sealed: Callable[[list[dict]], None] | None = None,
 ) -> SnapshotResult | None:
     """Seal everything staged into one snapshot; None when there is nothing to seal."""
@@ -84,30 +125,48 @@ def seal_snapshot(
         log.warning("resuming interrupted snapshot %s", snapshot_id)
     else:
         snapshot_id = new_snapshot_id(clock(), worker)
-        if staging.claim(snapshot_id) == 0:
+        if staging.claim(snapshot_id) == 0 and not (spool and completed_warcs(spool)):
             return None
     records = [staged.record for staged in staging.claimed(snapshot_id)]
+    manifest_key = f"{MANIFEST_PREFIX}{snapshot_id}.json"
+    try:
+        published = json.loads(store.get(manifest_key))
+    except KeyNotFound:
+        published = None
+    if published is not None:
+        log.info("manifest %s already published; finishing the interrupted seal", manifest_key)
+        return _finish(staging, published, records, spool, on_sealed, resumed)
+
+    raw, raw_index = _publish_raw(store, spool, snapshot_id) if spool else ([], [])
 
     partitions: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for record in records:
         partitions[(partition_date(record), record["source"])].append(record)
 
-    files = []
-    for (date, source), rows in sorted(partitions.items()):
+    def publish_partition(date: str, source: str, rows: list[dict]) -> dict:
         key = f"articles/date={date}/source={source}/part-{snapshot_id}.parquet"
-        data = _parquet_bytes(rows)
+        data = _parquet_bytes(records_to_table(rows))
         store.put(key, data)
-        files.append(
-            {
-                "key": key,
-                "date": date,
-                "source": source,
-                "rows": len(rows),
-                "bytes": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "published_range": _time_range(rows, "published_at"),
-            }
+        return _file_entry(
+            key,
+            data,
+            date=date,
+            source=source,
+            rows=len(rows),
+            published_range=_time_range(rows, "published_at"),
         )
+
+    with ThreadPoolExecutor(max_workers=UPLOAD_WORKERS) as pool:
+        futures = [
+            pool.submit(publish_partition, date, source, rows)
+            for (date, source), rows in sorted(partitions.items())
+        ]
+        try:
+            files = [future.result() for future in futures]
+        except BaseException:
+            for future in futures:  # a failed upload fails the seal: skip the rest
+                future.cancel()
+            raise
 
     by_source: dict[str, int] = defaultdict(int)
     for record in records:
@@ -122,14 +181,43 @@ def seal_snapshot(
         "published_range": _time_range(records, "published_at"),
         "fetched_range": _time_range(records, "fetched_at"),
         "files": files,
+        "raw": raw,
+        "raw_index": raw_index,
     }
-    manifest_key = f"{MANIFEST_PREFIX}{snapshot_id}.json"
     payload = json.dumps(manifest, indent=2, sort_keys=True).encode()
     if not store.put(manifest_key, payload, if_absent=True):
-        log.info("manifest %s already published; finishing the interrupted seal", manifest_key)
+        manifest = json.loads(store.get(manifest_key))
+    return _finish(staging, manifest, records, spool, on_sealed, resumed)
 
+
+def _finish(
+    staging: Staging,
+    manifest: dict,
+    records: list[dict],
+    spool: Path | None,
+    on_sealed: Callable[[list[dict]], None] | None,
+    resumed: bool,
+) -> SnapshotResult:
+    """After the manifest exists: remember, release staged rows, drop sealed WARCs."""
+    snapshot_id = manifest["snapshot_id"]
     if on_sealed is not None:
         on_sealed(records)
     staging.release(snapshot_id)
-    log.info("sealed snapshot %s: %d articles in %d files", snapshot_id, len(records), len(files))
-    return SnapshotResult(snapshot_id, manifest_key, len(records), files, resumed)
+    sealed_names = {entry["key"].rsplit("/", 1)[1] for entry in manifest.get("raw", [])}
+    for path in completed_warcs(spool) if spool else []:
+        if path.name in sealed_names:
+            path.with_name(path.name + INDEX_SUFFIX).unlink(missing_ok=True)
+            path.unlink()
+    log.info(
+        "sealed snapshot %s: %d articles, %d WARC files",
+        snapshot_id,
+        len(records),
+        len(manifest.get("raw", [])),
+    )
+    return SnapshotResult(
+        snapshot_id,
+        f"{MANIFEST_PREFIX}{snapshot_id}.json",
+        len(records),
+        manifest["files"],
+        resumed,
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._=/-]*$")
@@ -51,11 +51,19 @@ class ObjectStore(Protocol):
         """A filesystem path to read the object directly, when the backend has one."""
 
 
-def open_store(uri: str) -> ObjectStore:
-    """Map an archive URI (`file://PATH`, `s3://bucket/prefix`) to its backend."""
+def open_store(uri: str, *, endpoint_url: str | None = None, **options: Any) -> ObjectStore:
+    """Map an archive URI (`file://PATH`, `s3://bucket/prefix`) to its backend.
+
+    `endpoint_url` and `options` (see `S3Store`) configure object-storage backends; a local
+    directory needs none and ignores them.
+    """
     scheme = urlsplit(uri).scheme
     if scheme == "file":
         from newsspider.archive.local import LocalStore
 
         return LocalStore.from_uri(uri)
-    raise StoreError(f"unsupported archive URI {uri!r} (use file://PATH)")
+    if scheme == "s3":
+        from newsspider.archive.s3 import S3Store
+
+        return S3Store.from_uri(uri, endpoint_url=endpoint_url, **options)
+    raise StoreError(f"unsupported archive URI {uri!r} (use file://PATH or s3://bucket/prefix)")

@@ -106,8 +106,12 @@ class SqliteSeenStore:
 
 
 def open_seen_store(uri: str, ttl: timedelta) -> SeenStore:
-    """Map a state URI (`sqlite:///PATH`) to its seen-store backend."""
+    """Map a state URI (`sqlite:///PATH`, `redis://HOST:PORT/DB`) to its seen-store backend."""
     parts = urlsplit(uri)
     if parts.scheme == "sqlite":
         return SqliteSeenStore(uri.removeprefix("sqlite:///"), ttl)
-    raise ValueError(f"unsupported state URI {uri!r} (use sqlite:///PATH)")
+    if parts.scheme in ("redis", "rediss"):
+        from newsspider.dedup.seen_redis import RedisSeenStore
+
+        return RedisSeenStore.from_url(uri, ttl)
+    raise ValueError(f"unsupported state URI {uri!r} (use sqlite:///PATH or redis://HOST:PORT/DB)")

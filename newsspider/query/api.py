@@ -7,17 +7,20 @@ anything is opened.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsspider.archive.snapshot import MANIFEST_PREFIX
-from newsspider.archive.store import ObjectStore, StoreError, open_store
+from newsspider.archive.store import KeyNotFound, ObjectStore, StoreError, open_store
+from newsspider.query.cache import ObjectCache
 from newsspider.record import ARROW_SCHEMA, FIELDS
 
 log = logging.getLogger(__name__)
@@ -44,12 +47,19 @@ class Filters:
 class Archive:
     """A read-only view of an archive's sealed snapshots."""
 
-    def __init__(self, store: ObjectStore) -> None:
+    def __init__(self, store: ObjectStore, cache: ObjectCache | None = None) -> None:
         self.store = store
+        self.cache = cache
 
     @classmethod
-    def open(cls, uri: str) -> Archive:
-        return cls(open_store(uri))
+    def open(cls, uri: str, *, cache: bool | ObjectCache = True, **options: Any) -> Archive:
+        """Open the archive at `uri`; `options` (e.g. `endpoint_url`) go to `open_store`.
+
+        Files of a remote archive are read through a local cache (`ObjectCache`) unless
+        `cache=False`; a local archive is always read in place.
+        """
+        chosen = ObjectCache() if cache is True else (cache or None)
+        return cls(open_store(uri, **options), chosen)
 
     def snapshots(self) -> list[dict]:
         """Every sealed snapshot's manifest, oldest first."""
@@ -75,15 +85,25 @@ class Archive:
         return chosen
 
     def _read(self, entry: dict) -> pa.Table:
-        path = self.store.local_path(entry["key"])
-        if path is None:
-            raise StoreError(f"{self.store.uri}: backend cannot be read locally")
+        """One snapshot file: in place when the store is local, else via the cache."""
+        key, sha256 = entry["key"], entry["sha256"]
+        missing = StoreError(f"{self.store.uri}: snapshot file {key} is missing")
+        path = self.store.local_path(key)
+        if path is not None:
+            try:
+                return pq.read_table(path, schema=ARROW_SCHEMA)
+            except FileNotFoundError:
+                raise missing from None
         try:
-            return pq.read_table(path, schema=ARROW_SCHEMA)
-        except FileNotFoundError:
-            raise StoreError(
-                f"{self.store.uri}: snapshot file {entry['key']} is missing"
-            ) from None
+            if self.cache is not None:
+                data = self.cache.read(self.store, key, sha256)
+            else:
+                data = self.store.get(key)
+                if hashlib.sha256(data).hexdigest() != sha256:
+                    raise StoreError(f"{self.store.uri}: {key} does not match its manifest SHA-256")
+        except KeyNotFound:
+            raise missing from None
+        return pq.read_table(pa.BufferReader(data), schema=ARROW_SCHEMA)
 
     def query(
         self,
@@ -149,8 +169,6 @@ def _where(filters: Filters) -> tuple[str, list]:
         clauses.append("language = ?")
         params.append(filters.language)
     for word in (filters.text or "").split():
-        clauses.append(
-            "contains(lower(concat_ws(' ', title, description, body)), lower(?))"
-        )
+        clauses.append("contains(lower(concat_ws(' ', title, description, body)), lower(?))")
         params.append(word.strip('"'))
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params

@@ -13,8 +13,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from newsspider.config import Config, ConfigError, Source, load_config
 from newsspider.discovery.feeds import parse_feed
@@ -102,7 +104,9 @@ class NewsSpider(Spider):
         self.crawler.stats.inc_value(f"newsspider/{key}", n)
 
     def _in_window(self, link: Link) -> bool:
-        if within_window(link.published_at, self.now(), self.window.total_seconds() / 86400):
+        # A page last modified before the window was also published before it.
+        when = link.published_at or link.modified_at
+        if within_window(when, self.now(), self.window.total_seconds() / 86400):
             return True
         self._count("discovery/outside_window")
         return False
@@ -146,8 +150,11 @@ class NewsSpider(Spider):
         for child in result.sitemaps:
             if self._in_window(child):
                 yield Request(
-                child.url, self.parse_sitemap, meta=response.meta, errback=self.discovery_failed
-            )
+                    child.url,
+                    self.parse_sitemap,
+                    meta=_discovery_meta(response, "sitemap"),
+                    errback=self.discovery_failed,
+                )
         yield from self._article_requests(result.pages, source, check_pattern=True)
 
     def parse_robots(self, response: Response):
@@ -155,7 +162,7 @@ class NewsSpider(Spider):
             yield Request(
                 url,
                 self.parse_sitemap,
-                meta={**response.meta, "via": "sitemap"},
+                meta=_discovery_meta(response, "sitemap"),
                 errback=self.discovery_failed,
             )
 
@@ -179,7 +186,7 @@ class NewsSpider(Spider):
             yield Request(
                 url,
                 self.parse_section,
-                meta={**response.meta, "section_page": page + 1},
+                meta=_discovery_meta(response, "section", section_page=page + 1),
                 errback=self.discovery_failed,
             )
 
@@ -196,11 +203,17 @@ class NewsSpider(Spider):
             "encoding": charset.group(1) if charset else None,
             "fetched_at": format_timestamp(self.now()),
             "listed_at": response.meta.get("listed_at"),
+            "warc": response.meta.get("warc"),
         }
 
     def article_failed(self, failure) -> None:
+        request = failure.request
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            self._count("skipped/ignored")
+            self.logger.debug("article %s skipped: %s", request.url, failure.getErrorMessage())
+            return
         self._count("errors/articles")
-        self.logger.warning("article failed: %s", failure.getErrorMessage())
+        self.logger.warning("article %s failed: %s", request.url, _describe(failure))
 
     def discovery_failed(self, failure) -> None:
         request = failure.request
@@ -208,5 +221,24 @@ class NewsSpider(Spider):
         self._count(f"errors/{via}")
         self.logger.warning(
             "%s %s (%s) failed: %s",
-            via, request.url, request.meta.get("source"), failure.getErrorMessage(),
+            via,
+            request.url,
+            request.meta.get("source"),
+            _describe(failure),
         )
+
+
+def _discovery_meta(response: Response, via: str, **extra: Any) -> dict:
+    """Fresh meta for a follow-up discovery request (never Scrapy's internal keys)."""
+    return {
+        "source": response.meta["source"],
+        "via": via,
+        "section_page": response.meta.get("section_page", 1),
+        **extra,
+    }
+
+
+def _describe(failure) -> str:
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    return failure.getErrorMessage()
