@@ -81,6 +81,13 @@ def open_config(path: Path | None) -> tuple[Path, Config]:
     return resolved, load_config(resolved)
 
 
+def open_archive(config: Path | None, archive: str | None) -> Archive:
+    """The archive named by `--archive`, else by the config; S3 options come from the config."""
+    cfg = open_config(config)[1] if archive is None or config is not None else None
+    options = cfg.archive.store_options() if cfg else {}
+    return Archive.open(archive or cfg.archive.uri, **options)
+
+
 def seal(config: Config) -> SnapshotResult | None:
     """Seal staged records into the archive and remember their URLs as archived."""
     ttl = timedelta(days=config.state.seen_ttl_days)
@@ -96,7 +103,7 @@ def seal(config: Config) -> SnapshotResult | None:
         with Staging(config.state.staging) as staging:
             return seal_snapshot(
                 staging,
-                open_store(config.archive.uri),
+                open_store(config.archive.uri, **config.archive.store_options()),
                 spool=Path(config.state.spool),
                 on_sealed=remember,
             )
@@ -165,12 +172,16 @@ def print_snapshot(result: SnapshotResult | None) -> None:
         )
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _main(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
     if version:
         out.print(f"newsspider {__version__}")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        out.print(ctx.get_help())
         raise typer.Exit()
 
 
@@ -332,11 +343,11 @@ def query(
     format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.table,
 ) -> None:
     """Query sealed snapshots of the archive."""
-    uri = archive or open_config(config)[1].archive.uri
+    found = open_archive(config, archive)
     chosen = fields.split(",") if fields else None
     if chosen is None:
         chosen = TABLE_FIELDS if format is OutputFormat.table else list(FIELDS)
-    result = Archive.open(uri).query(
+    result = found.query(
         since=_parse_when(since, "--since"),
         until=_parse_when(until, "--until"),
         sources=source or [],
@@ -363,19 +374,18 @@ def show(
     headers: Annotated[bool, typer.Option(help="With --raw: print the HTTP headers too.")] = False,
 ) -> None:
     """Show the newest archived record of a URL, or with --raw the page as captured."""
-    uri = archive or open_config(config)[1].archive.uri
-    found = Archive.open(uri).query(url=url, sort="revision", limit=1)
+    opened = open_archive(config, archive)
+    found = opened.query(url=url, sort="revision", limit=1)
     if found.num_rows == 0:
-        raise UserError(f"{url} is not in the archive {uri}")
+        raise UserError(f"{url} is not in the archive {opened.store.uri}")
     record = table_to_records(found)[0]
     if not raw:
         out.print_json(json.dumps(record, ensure_ascii=False))
         return
     if not record.get("warc_file"):
         raise UserError(f"{url} has no raw capture (archived with raw_capture off)")
-    store = open_store(uri)
     try:
-        data = store.get(record["warc_file"])
+        data = opened.store.get(record["warc_file"])
     except KeyNotFound:
         raise UserError(
             f"raw capture {record['warc_file']} is not sealed yet (next snapshot seals it)"
@@ -388,6 +398,45 @@ def show(
         sys.stdout.write(http_headers.to_str())
     sys.stdout.flush()
     sys.stdout.buffer.write(payload)
+
+
+@app.command()
+def extract(
+    file: Annotated[str, typer.Argument(help="Saved HTML page, or - for standard input.")],
+    url: Annotated[str, typer.Option(help="The page's URL (resolves links, canonical URL).")],
+    config: ConfigOption = None,
+    source: Annotated[
+        str | None, typer.Option(help="Use this source's time zone and selector overrides.")
+    ] = None,
+    timezone: Annotated[str, typer.Option(help="Zone for naive dates (without --source).")] = "UTC",
+    format: Annotated[str, typer.Option("--format", "-f", help="json or text.")] = "json",
+) -> None:
+    """Run the extractor on one page: see what each field becomes and which method won."""
+    from newsspider.extraction import NotAnArticle, extract_article
+
+    html = sys.stdin.buffer.read() if file == "-" else _read_file(file)
+    selectors = None
+    if source:
+        chosen = open_config(config)[1].source(source)
+        timezone, selectors = chosen.timezone, chosen.selectors
+    try:
+        fields = extract_article(html, url, timezone=timezone, selectors=selectors)
+    except NotAnArticle as exc:
+        raise UserError(f"not an article: {exc}") from None
+    if format == "text":
+        for name, value in fields.items():
+            if name != "body":
+                out.print(f"{name}: {value}", markup=False, highlight=False)
+        out.print("\n" + (fields.get("body") or ""), markup=False, highlight=False)
+    else:
+        sys.stdout.write(json.dumps(fields, ensure_ascii=False, indent=2) + "\n")
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path}: {exc.strerror}") from None
 
 
 @app.command()
@@ -404,7 +453,7 @@ def reextract(
     _, cfg = open_config(config)
     count = 0
     for record in run_reextract(
-        Archive.open(archive or cfg.archive.uri), cfg, keep_irrelevant=keep_irrelevant
+        open_archive(config, archive), cfg, keep_irrelevant=keep_irrelevant
     ):
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
@@ -431,7 +480,9 @@ def demo(
     cfg = load_config(path)
     print_snapshot(seal(cfg))
     err.print(f"\nSample query: newsspider query --config {path} --limit 10")
-    result = Archive.open(cfg.archive.uri).query(fields=TABLE_FIELDS, limit=10)
+    result = Archive.open(cfg.archive.uri, **cfg.archive.store_options()).query(
+        fields=TABLE_FIELDS, limit=10
+    )
     write_records(table_to_records(result), OutputFormat.table, TABLE_FIELDS)
 
 

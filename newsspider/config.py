@@ -164,9 +164,21 @@ class Topic(_Model):
 
 class ArchiveConfig(_Model):
     uri: str = Field("file://./archive", description="`file://PATH` or `s3://bucket/prefix`.")
-    endpoint_url: str | None = Field(None, description="S3-compatible endpoint (MinIO, R2, …).")
+    endpoint_url: str | None = Field(
+        None, description="S3-compatible endpoint (MinIO, R2, Ceph); else $AWS_ENDPOINT_URL."
+    )
+    sse: Literal["AES256", "aws:kms"] | None = Field(None, description="S3 server-side encryption.")
+    storage_class: str | None = Field(None, description="S3 storage class, e.g. STANDARD_IA.")
+    request_checksum_calculation: Literal["when_supported", "when_required"] | None = Field(
+        None, description="`when_required` for S3-compatible stores that reject checksums."
+    )
     raw_capture: bool = Field(True, description="Keep every HTTP exchange as WARC evidence.")
     warc_rotate_mb: int = Field(100, ge=1, description="Start a new WARC file after this size.")
+
+    def store_options(self) -> dict:
+        """Keyword arguments for `open_store`: only the options that are set."""
+        names = ("endpoint_url", "sse", "storage_class", "request_checksum_calculation")
+        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
     @field_validator("uri")
     @classmethod

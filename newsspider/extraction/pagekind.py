@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 MIN_BODY_CHARS = 250
+# Hangul and CJK characters carry a syllable or a word each: a 100-character Korean story
+# says about as much as a 300-character English one.
+_DENSE_SCRIPT = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u4e00-\u9fff\uac00-\ud7af]")
+DENSE_SCRIPT_WEIGHT = 3.0
 
 _BLOCKED = re.compile(
     r"access denied|attention required|just a moment|are you a (?:robot|human)|"
@@ -84,6 +88,11 @@ def reject_reason(page: PageSignals) -> str | None:
         return "paywall"
     if not page.free and len(body) < 800:
         return "paywall"
-    if len(body) < MIN_BODY_CHARS:
+    if _weighted_length(body) < MIN_BODY_CHARS:
         return f"body too short ({len(body)} chars)"
     return None
+
+
+def _weighted_length(text: str) -> float:
+    dense = len(_DENSE_SCRIPT.findall(text))
+    return len(text) - dense + dense * DENSE_SCRIPT_WEIGHT
