@@ -73,7 +73,7 @@ def main() -> None:
             tp += matched and article.relevant
             fp += matched and not article.relevant
             fn += (not matched) and article.relevant
-            if not matched == article.relevant:
+            if matched != article.relevant:
                 print(f"RELEVANCE {'FP' if matched else 'FN'}: {article.title}")
     print(f"machine: {platform.platform()}, python {platform.python_version()}")
     print(f"pages scored: {len(scores['body'])}")
