@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import os
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+import redis
+from datasketch import MinHash
+
+from newsspider.dedup.neardup import (
+    NearDupParams,
+    NearDupParamsMismatch,
+    RedisNearDupIndex,
+    Sketcher,
+    SqliteNearDupIndex,
+    open_neardup_index,
+    shingle_hashes,
+    similarity,
+)
+
+DATA = Path(__file__).parent / "data"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+WEEK = timedelta(days=7)
+
+WIRE = "\n\n".join(
+    [
+        "The central bank held its benchmark rate at 4.25 percent on Thursday, as expected "
+        "by most economists.",
+        '"Our job is not done yet," Governor Claudia Reyes told reporters in Frankfurt, '
+        "adding that further increases could not be ruled out if wage growth remains strong.",
+        "Inflation slowed to 2.9 percent in October, above the bank's target of 2 percent, "
+        "the statistics office said. Unemployment held at 6.1 percent.",
+        "The decision was backed by seven of the nine members of the Monetary Policy "
+        "Committee, with two voting for a larger move.",
+        "Bond yields fell 0.1 percentage points after the announcement and the currency "
+        "weakened against the dollar.",
+        "The bank now expects growth of 1.4 percent this year, down from 1.8 percent in its "
+        "previous projections.",
+    ]
+)
+
+SYNDICATED = (
+    "FRANKFURT (Wire) \u2014 "
+    + WIRE.replace("percent", "per cent").rsplit("\n\n", 1)[0]
+    + "\n\nLocal lenders said mortgage offers would be reviewed next week."
+    + "\n\nSign up for the Daily Herald morning briefing to get the day's top stories."
+)
+
+SAME_TOPIC = "\n\n".join(
+    [
+        " The central bank cut its deposit rate to 3.75 percent on Tuesday, surprising some "
+        "economists.",
+        '"We will do what is necessary," Governor Claudia Reyes said at a news conference in '
+        "Frankfurt, warning that energy prices remained the biggest risk to the outlook.",
+        "Inflation accelerated to 3.4 percent in May, the statistics office said, while "
+        "unemployment rose to 6.4 percent.",
+        "Two-year yields rose after the decision, and the currency strengthened against the euro.",
+        "Economists polled by Reuters had expected a pause, strategist Kenji Morita said, "
+        "noting that borrowing costs had risen sharply since March.",
+    ]
+)
+
+
+def _load_generator():
+    spec = importlib.util.spec_from_file_location("make_set", DATA / "make_syndication_set.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 5, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def client():
+    """The real Redis on loopback; a missing Redis skips locally but fails under CI."""
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but Redis at {REDIS_URL} is unreachable: {exc}")
+        pytest.skip(f"Redis at {REDIS_URL} is unreachable (start one, or set CI to fail)")
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def prefix(client):
+    prefix = f"test:{uuid.uuid4().hex}:"
+    yield prefix
+    keys = list(client.scan_iter(match=f"{prefix}*"))
+    if keys:
+        client.delete(*keys)
+
+
+def test_signature_equals_datasketch_affine32_minhash():
+    params = NearDupParams()
+    shingles = shingle_hashes(WIRE, params.shingle_words)
+    reference = MinHash(
+        num_perm=params.num_perm, seed=params.seed, scheme="affine32", hashfunc=lambda value: value
+    )
+    reference.update_batch(shingles.tolist())
+    assert np.array_equal(Sketcher(params).signature(shingles), reference.hashvalues)
+
+
+def test_shingles_ignore_case_punctuation_quotes_and_white_space():
+    a = shingle_hashes("\u201cWe lost everything,\u201d said  Tom \u2014 a resident.", 3)
+    b = shingle_hashes('"we LOST everything" said Tom - a resident', 3)
+    assert np.array_equal(a, b)
+    assert len(shingle_hashes("two words", 5)) == 1
+    assert len(shingle_hashes(" \u2014 ", 5)) == 0
+
+
+def test_syndicated_copy_joins_and_same_topic_story_does_not():
+    assert similarity(shingle_hashes(WIRE, 5), shingle_hashes(SYNDICATED, 5))[1] > 0.5
+    assert similarity(shingle_hashes(WIRE, 5), shingle_hashes(SAME_TOPIC, 5))[1] < 0.2
+
+
+def test_syndicated_copy_crawled_tomorrow_joins_todays_group(tmp_path):
+    clock = Clock()
+    index = SqliteNearDupIndex(tmp_path / "nd.db", WEEK, clock=clock)
+    assert index.find_or_add("http://wire.example/rates", WIRE) is None
+    assert index.find_or_add("http://other.example/rates", SAME_TOPIC) is None
+    index.close()
+    clock.now += timedelta(days=1)
+    index = SqliteNearDupIndex(tmp_path / "nd.db", WEEK, clock=clock)
+    match = index.find_or_add("http://herald.example/rates-held", SYNDICATED)
+    assert match is not None
+    assert match.group_id == match.duplicate_of == "http://wire.example/rates"
+    assert 0.5 < match.containment <= 1.0
+    assert index.stats()["docs"] == 3 and index.stats()["groups"] == 2
+    index.close()
+
+
+def test_find_or_add_is_idempotent_per_doc_id(tmp_path):
+    index = SqliteNearDupIndex(tmp_path / "nd.db", WEEK)
+    index.find_or_add("wire", WIRE)
+    first = index.find_or_add("copy", SYNDICATED)
+    assert index.find_or_add("copy", "some other text entirely now") == first
+    assert index.find_or_add("wire", WIRE) is None
+    assert index.stats()["docs"] == 2
+    index.close()
+
+
+def test_expired_documents_no_longer_match_and_are_purged(tmp_path):
+    clock = Clock()
+    index = SqliteNearDupIndex(tmp_path / "nd.db", WEEK, clock=clock)
+    index.find_or_add("wire", WIRE)
+    clock.now += timedelta(days=8)
+    assert index.find_or_add("copy", SYNDICATED) is None
+    assert index.purge_expired() == 1
+    assert index.stats() | {"bytes": 0} == {"docs": 1, "groups": 1, "band_entries": 40, "bytes": 0}
+    index.close()
+
+
+def test_index_refuses_other_parameters_than_it_was_built_with(tmp_path):
+    SqliteNearDupIndex(tmp_path / "nd.db", WEEK).close()
+    with pytest.raises(NearDupParamsMismatch, match="rebuild"):
+        SqliteNearDupIndex(tmp_path / "nd.db", WEEK, NearDupParams(shingle_words=4))
+    reopened = SqliteNearDupIndex(tmp_path / "nd.db", WEEK)
+    assert reopened.params == NearDupParams()
+    reopened.close()
+
+
+def test_committed_evaluation_set_is_what_the_generator_makes():
+    generator = _load_generator()
+    assert generator.load_syndication_set() == generator.make_syndication_set()
+
+
+def _pairwise_precision_recall(records, groups):
+    tp = fp = fn = 0
+    for a, b in itertools.combinations(records, 2):
+        truth = a["story"] == b["story"]
+        predicted = groups[a["id"]] == groups[b["id"]]
+        tp += truth and predicted
+        fp += predicted and not truth
+        fn += truth and not predicted
+    return tp / (tp + fp), tp / (tp + fn)
+
+
+def test_syndication_set_meets_precision_and_recall_targets(tmp_path):
+    records = _load_generator().load_syndication_set()
+    index = SqliteNearDupIndex(tmp_path / "nd.db", WEEK)
+    groups = {}
+    for record in records:
+        match = index.find_or_add(record["id"], record["body"])
+        groups[record["id"]] = match.group_id if match else record["id"]
+    index.close()
+    precision, recall = _pairwise_precision_recall(records, groups)
+    assert precision >= 0.99 and recall >= 0.95, (precision, recall)
+
+
+def test_redis_index_groups_copies_seen_by_two_workers(client, prefix):
+    worker_a = RedisNearDupIndex(redis.Redis.from_url(REDIS_URL), WEEK, prefix)
+    worker_b = RedisNearDupIndex(redis.Redis.from_url(REDIS_URL), WEEK, prefix)
+    assert worker_a.find_or_add("wire", WIRE) is None
+    assert worker_b.find_or_add("same-topic", SAME_TOPIC) is None
+    match = worker_b.find_or_add("copy", SYNDICATED)
+    assert match is not None and match.group_id == "wire"
+    assert worker_a.find_or_add("copy", "ignored: already indexed") == match
+    assert 0 < client.ttl(f"{prefix}doc:wire") <= WEEK.total_seconds()
+    assert worker_a.stats() == {"docs": 3}
+    with pytest.raises(NearDupParamsMismatch):
+        RedisNearDupIndex(client, WEEK, prefix, NearDupParams(bands=20))
+    worker_a.close()
+    worker_b.close()
+
+
+def test_open_neardup_index_maps_uris(tmp_path):
+    index = open_neardup_index(f"sqlite:///{tmp_path}/nd.db", WEEK)
+    assert isinstance(index, SqliteNearDupIndex)
+    index.close()
+    with pytest.raises(ValueError, match="unsupported"):
+        open_neardup_index("memcached://x", WEEK)
