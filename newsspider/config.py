@@ -195,6 +195,20 @@ class StateConfig(_Model):
     staging: str = Field("./state/staging.db", description="Durable SQLite staging file.")
     spool: str = Field("./state/warc", description="Local WARC spool until sealed.")
     seen_ttl_days: float = Field(30, gt=0, description="How long a seen URL is remembered.")
+    neardup: str | None = Field(
+        None,
+        description="Near-duplicate index URI (default: neardup.db beside a SQLite state, "
+        "or the same Redis).",
+    )
+
+    def neardup_uri(self) -> str:
+        """Its own SQLite file (it batches writes), or the shared Redis under its own prefix."""
+        if self.neardup:
+            return self.neardup
+        if self.uri.startswith("sqlite:///"):
+            state = Path(self.uri.removeprefix("sqlite:///"))
+            return f"sqlite:///{state.with_name('neardup.db')}"
+        return self.uri
 
     @field_validator("uri")
     @classmethod
@@ -219,6 +233,12 @@ class CrawlConfig(_Model):
     keep_irrelevant: bool = Field(False, description="Archive records matching no topic too.")
 
 
+class DedupConfig(_Model):
+    near_duplicates: bool = Field(
+        True, description="Group syndicated copies (MinHash LSH over the body)."
+    )
+
+
 class ScheduleConfig(_Model):
     timezone: TimeZone = "UTC"
     groups: dict[str, str] = Field(
@@ -234,6 +254,7 @@ class Config(_Model):
     archive: ArchiveConfig = Field(default_factory=ArchiveConfig)
     state: StateConfig = Field(default_factory=StateConfig)
     crawl: CrawlConfig = Field(default_factory=CrawlConfig)
+    dedup: DedupConfig = Field(default_factory=DedupConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
 
     @model_validator(mode="after")

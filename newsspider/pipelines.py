@@ -16,6 +16,7 @@ from twisted.internet.threads import deferToThread
 
 from newsspider.article import FetchedPage, record_from_page
 from newsspider.config import Config
+from newsspider.dedup.neardup import open_neardup_index
 from newsspider.dedup.seen import open_seen_store
 from newsspider.dedup.urls import canonicalize_url, url_key
 from newsspider.extraction import NotAnArticle
@@ -103,12 +104,20 @@ class DedupPipeline(_ConfiguredPipeline):
     def __init__(self, crawler) -> None:
         super().__init__(crawler)
         state = self.config.state
-        self.seen = open_seen_store(state.uri, timedelta(days=state.seen_ttl_days))
+        ttl = timedelta(days=state.seen_ttl_days)
+        self.seen = open_seen_store(state.uri, ttl)
+        self.neardup = (
+            open_neardup_index(state.neardup_uri(), ttl)
+            if self.config.dedup.near_duplicates
+            else None
+        )
         self._run_hashes: dict[str, str] = {}
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
 
     def close_spider(self) -> None:
         self.seen.close()
+        if self.neardup is not None:
+            self.neardup.close()
 
     def process_item(self, item: dict) -> dict:
         key = url_key(item["canonical_url"])
@@ -120,6 +129,14 @@ class DedupPipeline(_ConfiguredPipeline):
         if owner and owner != item["canonical_url"]:
             raise Drop("duplicate_content", f"{item['url']} duplicates {owner}")
         self._run_hashes[item["content_sha256"]] = item["canonical_url"]
+        item["dup_group"] = url_key(item["canonical_url"])
+        if self.neardup is not None and item["body"]:
+            match = self.neardup.find_or_add(item["canonical_url"], item["body"])
+            self.neardup.flush()
+            if match is not None:
+                item["dup_group"] = url_key(match.group_id)
+                item["duplicate_of"] = match.duplicate_of
+                self.stats.inc_value("newsspider/near_duplicates")
         return item
 
     def item_dropped(self, item, response, exception, spider=None) -> None:

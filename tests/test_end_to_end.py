@@ -168,3 +168,21 @@ def test_reextract_rebuilds_the_same_records_from_warcs(crawled):
             record["body"],
             record["published_at"],
         )
+
+
+def test_syndicated_wire_copies_share_one_story_group(crawled):
+    groups: dict[str, list] = {}
+    for article in crawled["web"].expected(recency_days=3):
+        if article.syndicated_group:
+            groups.setdefault(article.syndicated_group, []).append(article.url)
+    assert groups, "the test web has no syndicated story"
+    by_url = {record["url"]: record for record in crawled["records"]}
+    for urls in groups.values():
+        members = [by_url[url] for url in urls]
+        assert len({m["dup_group"] for m in members}) == 1
+        linked = [m for m in members if m["duplicate_of"]]
+        assert len(linked) == len(members) - 1
+        first = next(m for m in members if not m["duplicate_of"])
+        assert all(m["duplicate_of"] == first["canonical_url"] for m in linked)
+    singles = [r for r in crawled["records"] if r["url"] not in sum(groups.values(), [])]
+    assert len({r["dup_group"] for r in singles}) == len(singles)
