@@ -150,6 +150,9 @@ def print_summary(summary) -> None:
     table.add_row("pages fetched", str(summary.pages))
     table.add_row("articles found", str(summary.articles_found))
     table.add_row("kept", str(summary.kept))
+    if summary.rechecked:
+        table.add_row("re-checked", str(summary.rechecked))
+        table.add_row("new revisions", str(summary.revisions))
     for source, count in summary.kept_by_source.items():
         table.add_row(f"  kept from {source}", str(count))
     for reason, count in summary.dropped.items():

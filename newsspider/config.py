@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -194,6 +195,9 @@ class StateConfig(_Model):
     )
     staging: str = Field("./state/staging.db", description="Durable SQLite staging file.")
     spool: str = Field("./state/warc", description="Local WARC spool until sealed.")
+    revisions: str = Field(
+        "./state/revisions.db", description="Recently archived stories awaiting re-checks."
+    )
     seen_ttl_days: float = Field(30, gt=0, description="How long a seen URL is remembered.")
     neardup: str | None = Field(
         None,
@@ -237,6 +241,13 @@ class DedupConfig(_Model):
     near_duplicates: bool = Field(
         True, description="Group syndicated copies (MinHash LSH over the body)."
     )
+    recheck_hours: list[float] = Field(
+        default_factory=lambda: [1.0, 6.0, 24.0],
+        description="Re-fetch archived stories this long after first seen ([] = never).",
+    )
+
+    def recheck_offsets(self) -> tuple[timedelta, ...]:
+        return tuple(timedelta(hours=hours) for hours in sorted(self.recheck_hours) if hours > 0)
 
 
 class ScheduleConfig(_Model):

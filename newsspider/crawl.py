@@ -27,6 +27,8 @@ class CrawlSummary:
     pages: int
     articles_found: int
     kept: int
+    rechecked: int = 0
+    revisions: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     kept_by_source: dict[str, int] = field(default_factory=dict)
@@ -46,6 +48,8 @@ class CrawlSummary:
             pages=stats.get("downloader/response_count", 0),
             articles_found=stats.get("newsspider/pages/articles", 0),
             kept=stats.get("newsspider/kept", 0),
+            rechecked=stats.get("newsspider/rechecks", 0),
+            revisions=stats.get("newsspider/revisions", 0),
             dropped=under("newsspider/dropped/"),
             errors=under("newsspider/errors/"),
             kept_by_source=under("newsspider/kept/"),

@@ -29,7 +29,7 @@ class SeenArticleMiddleware:
 
     def process_request(self, request, spider=None) -> None:
         if not request.meta.get("newsspider_article") or request.meta.get("redirect_times"):
-            return None
+            return None  # re-checks carry no newsspider_article flag: they must be fetched
         if self.seen.has_url(url_key(canonicalize_url(request.url))):
             self.stats.inc_value("newsspider/skipped/seen")
             raise IgnoreRequest(f"already archived: {request.url}")

@@ -17,7 +17,9 @@ from twisted.internet.threads import deferToThread
 from newsspider.article import FetchedPage, record_from_page
 from newsspider.config import Config
 from newsspider.dedup.neardup import open_neardup_index
+from newsspider.dedup.revisions import compare_revision
 from newsspider.dedup.seen import open_seen_store
+from newsspider.dedup.tracker import RevisionTracker
 from newsspider.dedup.urls import canonicalize_url, url_key
 from newsspider.extraction import NotAnArticle
 from newsspider.record import format_timestamp, parse_timestamp
@@ -29,7 +31,14 @@ log = logging.getLogger(__name__)
 
 #: Drop codes that say something about the page itself; such URLs need not be fetched again.
 CONTENT_DROPS = frozenset(
-    {"not_article", "outside_window", "irrelevant", "duplicate_url", "duplicate_content"}
+    {
+        "not_article",
+        "outside_window",
+        "irrelevant",
+        "duplicate_url",
+        "duplicate_content",
+        "unchanged",
+    }
 )
 
 
@@ -79,6 +88,7 @@ class ExtractionPipeline(_ConfiguredPipeline):
         if published and published < datetime.now(UTC) - self.window:
             raise Drop("outside_window", f"{item['url']} published {record['published_at']}")
         record["requested_url"] = item.get("requested_url", item["url"])
+        record["recheck"] = item.get("recheck", False)
         return record
 
 
@@ -112,14 +122,18 @@ class DedupPipeline(_ConfiguredPipeline):
             else None
         )
         self._run_hashes: dict[str, str] = {}
+        self.tracker = RevisionTracker(state.revisions, self.config.dedup.recheck_offsets())
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
 
     def close_spider(self) -> None:
         self.seen.close()
+        self.tracker.close()
         if self.neardup is not None:
             self.neardup.close()
 
     def process_item(self, item: dict) -> dict:
+        if item.pop("recheck", False):
+            return self._revision(item)
         key = url_key(item["canonical_url"])
         if self.seen.has_url(key):
             raise Drop("duplicate_url", f"{item['canonical_url']} is already archived")
@@ -129,6 +143,27 @@ class DedupPipeline(_ConfiguredPipeline):
         if owner and owner != item["canonical_url"]:
             raise Drop("duplicate_content", f"{item['url']} duplicates {owner}")
         self._run_hashes[item["content_sha256"]] = item["canonical_url"]
+        self._group(item)
+        return item
+
+    def _revision(self, item: dict) -> dict:
+        """A re-fetched archived story: a new revision when title or body changed."""
+        previous = self.tracker.previous(item["canonical_url"])
+        self.tracker.checked(item["canonical_url"], datetime.now(UTC))
+        if previous is None:
+            raise Drop("unchanged", f"{item['url']} is no longer tracked")
+        verdict = compare_revision(
+            previous.title, previous.body, previous.revision, item["title"], item["body"]
+        )
+        if not verdict.changed:
+            raise Drop("unchanged", f"{item['url']} unchanged since revision {previous.revision}")
+        item["revision"] = verdict.revision
+        item["revision_summary"] = f"{verdict.summary}\n{verdict.diff}".strip()
+        self._group(item)
+        self.stats.inc_value("newsspider/revisions")
+        return item
+
+    def _group(self, item: dict) -> None:
         item["dup_group"] = url_key(item["canonical_url"])
         if self.neardup is not None and item["body"]:
             match = self.neardup.find_or_add(item["canonical_url"], item["body"])
@@ -137,7 +172,6 @@ class DedupPipeline(_ConfiguredPipeline):
                 item["dup_group"] = url_key(match.group_id)
                 item["duplicate_of"] = match.duplicate_of
                 self.stats.inc_value("newsspider/near_duplicates")
-        return item
 
     def item_dropped(self, item, response, exception, spider=None) -> None:
         code = getattr(exception, "code", "other")
@@ -157,16 +191,24 @@ class StagingPipeline(_ConfiguredPipeline):
         state = self.config.state
         self.staging = Staging(state.staging)
         self.seen = open_seen_store(state.uri, timedelta(days=state.seen_ttl_days))
+        self.tracker = RevisionTracker(state.revisions, self.config.dedup.recheck_offsets())
 
     def close_spider(self) -> None:
+        self.tracker.purge(datetime.now(UTC))
         self.staging.close()
         self.seen.close()
+        self.tracker.close()
 
     def process_item(self, item: dict) -> dict:
         requested = item.pop("requested_url", item["url"])
         key = url_key(item["canonical_url"])
-        if not self.staging.add(key, item, format_timestamp(datetime.now(UTC))):
+        revision = item.get("revision") or 1
+        staging_key = key if revision == 1 else f"{key}-r{revision}"
+        now = datetime.now(UTC)
+        if not self.staging.add(staging_key, item, format_timestamp(now)):
             raise Drop("duplicate_url", f"{item['canonical_url']} is already staged")
+        if self.tracker.offsets:
+            self.tracker.track(item, now)
         keys = {key, url_key(canonicalize_url(item["url"])), url_key(canonicalize_url(requested))}
         self.seen.mark_urls(keys)
         self.seen.mark_content(item["content_sha256"], item["canonical_url"])

@@ -38,6 +38,7 @@ FIELDS: dict[str, pa.DataType] = {
     "dup_group": _STR,
     "duplicate_of": _STR,
     "revision": pa.int32(),
+    "revision_summary": _STR,
     "fetched_at": _TS,
     "warc_file": _STR,
     "warc_record_id": _STR,

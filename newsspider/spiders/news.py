@@ -19,6 +19,7 @@ from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from newsspider.config import Config, ConfigError, Source, load_config
+from newsspider.dedup.tracker import RevisionTracker
 from newsspider.discovery.feeds import parse_feed
 from newsspider.discovery.links import Link, within_window
 from newsspider.discovery.robots import sitemaps_from_robots
@@ -86,8 +87,31 @@ class NewsSpider(Spider):
         return datetime.now(UTC)
 
     async def start(self) -> AsyncIterator[Request]:
+        for request in self._recheck_requests():
+            yield request
         for request in self._seed_requests():
             yield request
+
+    def _recheck_requests(self) -> Iterator[Request]:
+        """Archived stories whose re-check milestone has come: fetch them again."""
+        offsets = self.config.dedup.recheck_offsets()
+        if not offsets:
+            return
+        tracker = RevisionTracker(self.config.state.revisions, offsets)
+        try:
+            due = tracker.due(self.now(), set(self.sources))
+        finally:
+            tracker.close()
+        for story in due:
+            self._count("rechecks")
+            yield Request(
+                story.url,
+                self.parse_article,
+                priority=ARTICLE_PRIORITY,
+                errback=self.article_failed,
+                dont_filter=True,
+                meta={"source": story.source, "via": "recheck", "recheck": True},
+            )
 
     def _seed_requests(self) -> Iterator[Request]:
         for source in self.sources.values():
@@ -204,6 +228,7 @@ class NewsSpider(Spider):
             "fetched_at": format_timestamp(self.now()),
             "listed_at": response.meta.get("listed_at"),
             "warc": response.meta.get("warc"),
+            "recheck": response.meta.get("recheck", False),
         }
 
     def article_failed(self, failure) -> None:
