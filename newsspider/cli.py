@@ -463,6 +463,55 @@ def reextract(
     err.print(f"{count} record(s) re-extracted")
 
 
+dedup_app = typer.Typer(help="De-duplication state: seen URLs, story groups, re-checks.")
+app.add_typer(dedup_app, name="dedup")
+
+
+@dedup_app.command("stats")
+def dedup_stats(
+    config: ConfigOption = None,
+    top: Annotated[int, typer.Option(help="How many of the largest story groups to list.")] = 10,
+) -> None:
+    """Seen-store and near-duplicate index sizes, and the largest story groups archived."""
+    from newsspider.dedup.neardup import open_neardup_index
+    from newsspider.dedup.tracker import RevisionTracker
+
+    _, cfg = open_config(config)
+    ttl = timedelta(days=cfg.state.seen_ttl_days)
+    table = Table(title="De-duplication state", show_header=False)
+    seen = open_seen_store(cfg.state.uri, ttl)
+    for name, value in seen.stats().items():
+        table.add_row(f"seen-store {name}", f"{value:,}")
+    seen.close()
+    index = open_neardup_index(cfg.state.neardup_uri(), ttl)
+    for name, value in index.stats().items():
+        table.add_row(f"near-duplicate index {name}", f"{value:,}")
+    index.close()
+    tracker = RevisionTracker(cfg.state.revisions, cfg.dedup.recheck_offsets())
+    due = tracker.due(datetime.now(UTC))
+    tracker.close()
+    table.add_row("stories due for a re-check", str(len(due)))
+    out.print(table)
+
+    archive = Archive.open(cfg.archive.uri, **cfg.archive.store_options())
+    records = table_to_records(archive.query(fields=["dup_group", "source", "title", "url"]))
+    groups: dict[str, list[dict]] = {}
+    for record in records:
+        groups.setdefault(record["dup_group"] or record["url"], []).append(record)
+    largest = sorted(groups.values(), key=len, reverse=True)[:top]
+    shown = Table(title=f"Largest story groups ({len(groups)} groups, {len(records)} records)")
+    for column in ("group", "outlets", "sources", "first title"):
+        shown.add_column(column, overflow="fold")
+    for members in largest:
+        shown.add_row(
+            _cell(members[0]["dup_group"]),
+            str(len(members)),
+            _cell(sorted({m["source"] for m in members})),
+            _cell(members[0]["title"]),
+        )
+    out.print(shown)
+
+
 @app.command()
 def demo(
     workdir: Annotated[

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -186,3 +187,13 @@ def test_syndicated_wire_copies_share_one_story_group(crawled):
         assert all(m["duplicate_of"] == first["canonical_url"] for m in linked)
     singles = [r for r in crawled["records"] if r["url"] not in sum(groups.values(), [])]
     assert len({r["dup_group"] for r in singles}) == len(singles)
+
+
+def test_dedup_stats_lists_the_syndicated_group_first(crawled):
+    config = crawled["config"]
+    result = newsspider("dedup", "stats", "--config", str(config), cwd=config.parent)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"seen-store urls\s*│\s*[1-9]", result.stdout)
+    groups = result.stdout.split("Largest story groups", 1)[1]
+    first_row = next(line for line in groups.splitlines() if re.match(r"│ \w", line))
+    assert "│ 2 " in first_row
