@@ -16,8 +16,7 @@ import urllib.request
 from collections import Counter
 from datetime import timedelta
 
-from newsspider.cli import bundled_config_text
-from newsspider.config import parse_config
+from newsspider.config import bundled_config_text, parse_config
 from newsspider.extraction import NotAnArticle, extract_article
 from newsspider.record import parse_timestamp
 from newsspider.relevance import TopicMatcher

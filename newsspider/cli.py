@@ -10,7 +10,6 @@ import sys
 import tomllib
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
@@ -23,7 +22,14 @@ from newsspider import __version__
 from newsspider.archive.snapshot import SnapshotResult, seal_snapshot
 from newsspider.archive.store import KeyNotFound, StoreError, open_store
 from newsspider.archive.warc import read_response
-from newsspider.config import CONFIG_ENV, Config, ConfigError, load_config, resolve_config_path
+from newsspider.config import (
+    CONFIG_ENV,
+    Config,
+    ConfigError,
+    bundled_config_text,
+    load_config,
+    resolve_config_path,
+)
 from newsspider.dedup.seen import open_seen_store
 from newsspider.dedup.urls import canonicalize_url, url_key
 from newsspider.query.api import Archive, QueryError
@@ -64,20 +70,8 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
-def bundled_config_text() -> str:
-    return resources.files("newsspider").joinpath("default.toml").read_text(encoding="utf-8")
-
-
-def config_path(path: Path | None) -> Path:
-    """The config file to use; writes nothing, but falls back to the bundled default."""
-    resolved = resolve_config_path(path)
-    if path is None and not resolved.exists():
-        return Path(str(resources.files("newsspider").joinpath("default.toml")))
-    return resolved
-
-
 def open_config(path: Path | None) -> tuple[Path, Config]:
-    resolved = config_path(path)
+    resolved = resolve_config_path(path)
     return resolved, load_config(resolved)
 
 

@@ -320,10 +320,21 @@ def parse_config(text: str, origin: str = "<string>") -> Config:
         raise ConfigError(format_validation_error(origin, exc)) from None
 
 
+BUNDLED_CONFIG = Path(__file__).with_name("default.toml")
+
+
+def bundled_config_text() -> str:
+    """The shipped default config: real sources and the default topic."""
+    return BUNDLED_CONFIG.read_text(encoding="utf-8")
+
+
 def resolve_config_path(path: str | os.PathLike | None = None) -> Path:
-    """`--config`, then $NEWSSPIDER_CONFIG, then ./newsspider.toml."""
-    chosen = path or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_NAME
-    return Path(chosen)
+    """`--config`, then $NEWSSPIDER_CONFIG, then ./newsspider.toml, else the bundled default."""
+    chosen = path or os.environ.get(CONFIG_ENV)
+    if chosen:
+        return Path(chosen)
+    local = Path(DEFAULT_CONFIG_NAME)
+    return local if local.exists() else BUNDLED_CONFIG
 
 
 def load_config(path: str | os.PathLike | None = None) -> Config:

@@ -5,8 +5,7 @@ import sys
 
 import pytest
 
-from newsspider.cli import bundled_config_text
-from newsspider.config import ConfigError, load_config, parse_config
+from newsspider.config import ConfigError, bundled_config_text, load_config, parse_config
 
 MINIMAL = """
 [[sources]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
 from datetime import timedelta
@@ -37,13 +38,26 @@ def query_jsonl(config: Path, *extra: str) -> list[dict]:
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     """One full `newsspider run` against the test web, then a second run."""
     workdir = tmp_path_factory.mktemp("e2e")
     with TestWeb.start() as web:
         config = workdir / "newsspider.toml"
-        config.write_text(demo_config_text(web.sources(), workdir))
+        dead = {
+            "name": "dead-source",
+            "home": f"http://127.0.0.1:{closed_port()}/",
+            "robots_sitemaps": False,
+        }
+        dead["feeds"] = [dead["home"] + "rss.xml"]
+        config.write_text(demo_config_text([*web.sources(), dead], workdir))
         first = newsspider("run", "--config", str(config), cwd=workdir)
         records_after_first = query_jsonl(config)
         hits_after_first = web.hits.snapshot()
@@ -68,6 +82,15 @@ def test_run_exits_zero_and_prints_a_summary(crawled):
     assert first.returncode == 0, first.stderr[-3000:]
     assert "Crawl summary" in first.stderr
     assert "snapshot " in first.stderr
+
+
+def test_unreachable_source_and_malformed_feed_are_reported_without_stopping_the_run(crawled):
+    stderr = crawled["first"].stderr
+    assert re.search(r"feed http://127\.0\.0\.1:\d+/rss\.xml \(dead-source\) failed", stderr)
+    assert re.search(r"tass-test\): malformed XML .* entries recovered", stderr)
+    assert re.search(r"errors: feed\s*│\s*1\b", stderr)
+    kept = {record["source"] for record in crawled["records"]}
+    assert "tass-test" in kept and "dead-source" not in kept
 
 
 def test_query_returns_exactly_the_relevant_in_window_articles(crawled):

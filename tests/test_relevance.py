@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsspider.cli import bundled_config_text
-from newsspider.config import ConfigError, Topic, parse_config
+from newsspider.config import ConfigError, Topic, bundled_config_text, parse_config
 from newsspider.extraction import extract_article
 from newsspider.relevance import (
     And,
