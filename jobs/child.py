@@ -40,7 +40,7 @@ def crawl(config: Path, group: str, log_level: str) -> dict:
 
 
 def snapshot(config: Path) -> dict:
-    from newsspider.cli import seal
+    from newsspider.archive.publish import seal
 
     result = seal(load_config(config))
     if result is None:

@@ -30,7 +30,7 @@ ConfigOption = Annotated[
     typer.Option(
         "--config",
         "-c",
-        help=f"Config file (default: ${CONFIG_ENV}, else ./newsspider.toml).",
+        help=f"Config file (default: ${CONFIG_ENV}, ./newsspider.toml, else the bundled default).",
         show_default=False,
     ),
 ]

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +32,7 @@ from jobs.runs import (
 from jobs.settings import (
     CRAWL_FUNC,
     RETENTION_FUNC,
+    SNAPSHOT_FUNC,
     JobSpec,
     ServiceSettings,
     desired_jobs,
@@ -113,7 +114,7 @@ class ChildProcess:
                 process.kill()
                 returncode = process.wait()
                 break
-        return ChildResult(returncode, timed_out, self._stop.is_set() and not timed_out)
+        return ChildResult(returncode, timed_out, interrupted_at is not None and not timed_out)
 
 
 class Runner:
@@ -175,8 +176,13 @@ class Runner:
         log.info("run started (%s)", trigger)
         yields: dict[str, int] | None = None
         try:
+            distributed = self.config.crawl.mode == "distributed"
             if spec.func == RETENTION_FUNC:
                 outcome = self._purge_seen()
+            elif distributed and spec.func == CRAWL_FUNC:
+                outcome = self._seed(spec.kwargs["group"])
+            elif distributed and spec.func == SNAPSHOT_FUNC:
+                outcome = RunOutcome(OK, detail={"note": "distributed workers seal their own"})
             else:
                 outcome, summary = self._run_child(spec, run_id)
                 if spec.func == CRAWL_FUNC and summary is not None:
@@ -237,6 +243,13 @@ class Runner:
             summary_path.unlink()
         return _outcome(result, summary), summary
 
+    def _seed(self, group: str) -> RunOutcome:
+        """Distributed mode: the crawl is done by `newsspider worker`s; start their round."""
+        from newsspider.distributed.frontier import seed
+
+        result = seed(self.config, group=group)
+        return RunOutcome(OK, detail={"round": result.round_id, "messages": result.messages})
+
     def _purge_seen(self) -> RunOutcome:
         ttl = timedelta(days=self.config.state.seen_ttl_days)
         store = open_seen_store(self.config.state.uri, ttl)
@@ -251,17 +264,14 @@ class Runner:
         return {name: int(kept.get(name, 0)) for name in group_sources(self.config, group)}
 
     def _alert_zero_yields(self, yields: dict[str, int]) -> None:
-        limit = self.settings.zero_yield_runs
-        streaks = self.history.zero_yield_streaks()
-        for source in yields:
-            streak = streaks.get(source, 0)
-            if streak >= limit:
-                log.warning(
-                    "source %s kept no article in %d crawls in a row",
-                    source,
-                    streak,
-                    extra={"alert": "zero_yield", "source": source},
-                )
+        alerts = zero_yield_alerts(self.history, yields, self.settings.zero_yield_runs)
+        for source, streak in alerts.items():
+            log.warning(
+                "source %s kept no article in %d crawls in a row",
+                source,
+                streak,
+                extra={"alert": "zero_yield", "source": source},
+            )
 
     def stop_accepting(self) -> None:
         with self._lock:
@@ -286,6 +296,12 @@ class Runner:
         return True
 
 
+def zero_yield_alerts(history: RunHistory, sources: Iterable[str], limit: int) -> dict[str, int]:
+    """The sources (of those given) that kept nothing in their latest `limit` or more crawls."""
+    streaks = history.zero_yield_streaks()
+    return {source: streaks[source] for source in sources if streaks.get(source, 0) >= limit}
+
+
 def _outcome(result: ChildResult, summary: dict | None) -> RunOutcome:
     if result.timed_out:
         status = TIMEOUT
@@ -305,6 +321,7 @@ def _outcome(result: ChildResult, summary: dict | None) -> RunOutcome:
             snapshot_id=summary["snapshot_id"],
             detail={**detail, "files": summary["files"]},
         )
+    top_level = ("pages", "articles_found", "kept")
     return RunOutcome(
         status,
         pages=summary["pages"],
@@ -312,11 +329,5 @@ def _outcome(result: ChildResult, summary: dict | None) -> RunOutcome:
         kept=summary["kept"],
         dropped=sum(summary["dropped"].values()),
         errors=sum(summary["errors"].values()),
-        detail={
-            **detail,
-            "dropped": summary["dropped"],
-            "errors": summary["errors"],
-            "kept_by_source": summary["kept_by_source"],
-            "finish_reason": summary["finish_reason"],
-        },
+        detail={**detail, **{k: v for k, v in summary.items() if k not in top_level}},
     )

@@ -20,6 +20,7 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEve
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_RUNNING
 
 from jobs import tasks
 from jobs.health import HealthServer, SchedulerState, health_report, render_metrics
@@ -270,7 +271,9 @@ class Service:
             log.warning("%s run of %s due at %s: %s", status, event.job_id, scheduled, why)
 
     def health(self) -> tuple[bool, dict]:
-        state = SchedulerState(self.scheduler.running, self.started_at, self.heartbeat_at)
+        # Paused (while the stored jobs are reconciled at start) does not count as running.
+        running = self.scheduler.state == STATE_RUNNING
+        state = SchedulerState(running, self.started_at, self.heartbeat_at)
         return health_report(
             state, self.jobs, self.history, self.runner.settings.health_max_age, utcnow()
         )

@@ -1,21 +1,14 @@
-"""The service's knobs and the jobs a config asks for.
-
-The knobs belong in `[schedule]` of newsspider.toml. Until `ScheduleConfig` declares them,
-`service_settings` reads whichever of them it declares and uses the defaults for the rest, so
-the service runs with today's config files and picks the keys up as soon as they exist.
-"""
+"""The service's knobs (`[schedule]` of newsspider.toml) and the jobs a config asks for."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from apscheduler.triggers.base import BaseTrigger
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from jobs.cron import CronError, cron_trigger
-from newsspider.config import Config, ConfigError, format_validation_error
+from newsspider.config import Config, ConfigError, ScheduleConfig
 
 CRAWL_FUNC = "jobs.tasks:crawl_group"
 SNAPSHOT_FUNC = "jobs.tasks:seal_snapshot"
@@ -24,58 +17,13 @@ SNAPSHOT_JOB = "snapshot"
 RETENTION_JOB = "retention"
 
 
-class ServiceSettings(BaseModel):
-    """How `newsspider serve` schedules, times out, reports and shuts down its runs."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    retention: str = Field(
-        "30 3 * * *", description="Cron expression for purging expired seen-store entries."
-    )
-    jitter: float = Field(0, ge=0, description="Random delay of up to N seconds for each run.")
-    misfire_grace_time: float = Field(
-        600, gt=0, description="Seconds a run may start late (after downtime) instead of skipped."
-    )
-    crawl_timeout: float = Field(3600, gt=0, description="Wall-clock limit of one crawl.")
-    snapshot_timeout: float = Field(1800, gt=0, description="Wall-clock limit of one seal.")
-    stop_grace: float = Field(
-        60, gt=0, description="Seconds between the graceful stop (SIGINT) and SIGKILL of a run."
-    )
-    shutdown_grace: float = Field(
-        300, ge=0, description="On SIGTERM, seconds a running crawl may go on before it is stopped."
-    )
-    jobstore: str | None = Field(
-        None,
-        description="SQLAlchemy URL of the job store (default: sqlite:///STATE_DIR/jobs.db).",
-    )
-    health_address: str = Field(
-        "127.0.0.1:9410", description="HOST:PORT of /healthz and /metrics; empty to disable."
-    )
-    health_max_age: float | None = Field(
-        None,
-        gt=0,
-        description="Seconds since a job's last success before /healthz fails "
-        "(default: three of the job's intervals plus its timeout).",
-    )
-    zero_yield_runs: int = Field(
-        5, ge=1, description="Alert when a source keeps no article for N crawls in a row."
-    )
-
-    @field_validator("health_address")
-    @classmethod
-    def _host_port(cls, value: str) -> str:
-        if value and not re.fullmatch(r"[^\s:]+:\d{1,5}", value):
-            raise ValueError(f"must be HOST:PORT, got {value!r}")
-        return value
+#: The service's knobs live in `[schedule]` (one definition, in newsspider.config).
+ServiceSettings = ScheduleConfig
 
 
 def service_settings(config: Config) -> ServiceSettings:
-    """The service knobs declared in `config.schedule`, defaults for the others."""
-    declared = config.schedule.model_dump(include=set(ServiceSettings.model_fields))
-    try:
-        return ServiceSettings.model_validate(declared)
-    except ValidationError as exc:
-        raise ConfigError(format_validation_error("[schedule]", exc)) from None
+    """The service knobs of `[schedule]` (validated when the config was loaded)."""
+    return config.schedule
 
 
 def state_dir(config: Config) -> Path:

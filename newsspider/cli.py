@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import re
@@ -11,16 +10,19 @@ import tomllib
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
+import pyarrow as pa
 import tomli_w
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from newsspider import __version__
-from newsspider.archive.snapshot import SnapshotResult, seal_snapshot
-from newsspider.archive.store import KeyNotFound, StoreError, open_store
+from newsspider.archive.publish import seal
+from newsspider.archive.snapshot import SnapshotResult
+from newsspider.archive.store import KeyNotFound, StoreError
 from newsspider.archive.warc import read_response
 from newsspider.config import (
     CONFIG_ENV,
@@ -31,10 +33,8 @@ from newsspider.config import (
     resolve_config_path,
 )
 from newsspider.dedup.seen import open_seen_store
-from newsspider.dedup.urls import canonicalize_url, url_key
 from newsspider.query.api import Archive, QueryError
 from newsspider.record import FIELDS, table_to_records
-from newsspider.staging import Staging
 
 app = typer.Typer(
     help="Scheduled news scraping and archiving: crawl sources, seal snapshots, query the archive.",
@@ -68,6 +68,7 @@ class OutputFormat(StrEnum):
     table = "table"
     jsonl = "jsonl"
     csv = "csv"
+    parquet = "parquet"
 
 
 def open_config(path: Path | None) -> tuple[Path, Config]:
@@ -82,30 +83,12 @@ def open_archive(config: Path | None, archive: str | None) -> Archive:
     return Archive.open(archive or cfg.archive.uri, **options)
 
 
-def seal(config: Config) -> SnapshotResult | None:
-    """Seal staged records into the archive and remember their URLs as archived."""
-    ttl = timedelta(days=config.state.seen_ttl_days)
-    seen = open_seen_store(config.state.uri, ttl)
-
-    def remember(records: list[dict]) -> None:
-        seen.mark_urls(
-            {url_key(canonicalize_url(r["url"])) for r in records}
-            | {url_key(r["canonical_url"]) for r in records if r.get("canonical_url")}
-        )
-
-    try:
-        with Staging(config.state.staging) as staging:
-            return seal_snapshot(
-                staging,
-                open_store(config.archive.uri, **config.archive.store_options()),
-                spool=Path(config.state.spool),
-                on_sealed=remember,
-            )
-    finally:
-        seen.close()
-
-
 def _crawl(path: Path, sources: list[str] | None, group: str | None, verbose: bool):
+    if load_config(path).crawl.mode == "distributed":
+        raise UserError(
+            "[crawl] mode is distributed: start `newsspider worker`s and seed a round with "
+            "`newsspider cluster seed` (or let `newsspider serve` seed on schedule)"
+        )
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from newsspider.crawl import run_crawl
@@ -281,41 +264,63 @@ def _parse_when(value: str | None, option: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def write_records(records: list[dict], fmt: OutputFormat, fields: list[str]) -> None:
-    if fmt is OutputFormat.jsonl:
-        for record in records:
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-    elif fmt is OutputFormat.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        for record in records:
-            writer.writerow(
-                {k: "; ".join(v) if isinstance(v, list) else v for k, v in record.items()}
-            )
+def write_records(
+    rows: pa.Table | list[dict],
+    fmt: OutputFormat,
+    fields: list[str] | None = None,
+    output: Path | None = None,
+) -> None:
+    """Print query results (any Arrow table, or JSON-edge records) or write them to `output`."""
+    from newsspider.query import output as formats
+
+    if isinstance(rows, pa.Table):
+        table = rows.select(fields) if fields else rows
     else:
-        table = Table(show_lines=False)
-        for name in fields:
-            table.add_column(name, overflow="fold", max_width=60 if name == "title" else 40)
-        for record in records:
-            table.add_row(*(_cell(record.get(name)) for name in fields))
-        out.print(table)
-        err.print(f"{len(records)} article(s)")
+        names = fields or list(dict.fromkeys(name for row in rows for name in row))
+        table = pa.table({name: [row.get(name) for row in rows] for name in names})
+    if fmt is OutputFormat.parquet:
+        if output is None:
+            raise UserError("--format parquet writes a file: give --output FILE")
+        formats.write_parquet(table, output)
+        err.print(f"{table.num_rows} row(s) written to {output}")
+        return
+
+    def emit(stream: TextIO) -> None:
+        if fmt is OutputFormat.jsonl:
+            formats.write_jsonl(table, stream)
+        elif fmt is OutputFormat.csv:
+            formats.write_csv(table, stream)
+        else:
+            shown = Table(show_lines=False)
+            for name in table.column_names:
+                width = 60 if name == "title" else 40
+                shown.add_column(_cell(name), overflow="fold", max_width=width)
+            for row in formats.json_rows(table):
+                shown.add_row(*(_cell(value) for value in row.values()))
+            (Console(file=stream, soft_wrap=True) if output else out).print(shown)
+
+    if output is None:
+        emit(sys.stdout)
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as stream:
+            emit(stream)
+    err.print(f"{table.num_rows} row(s)")
 
 
-def _cell(value) -> str:
-    from rich.markup import escape
+def _cell(value) -> Text:
+    """One table cell. Archive text is hostile input: it is shown literally (never read as rich
+    markup or emoji codes), control and bidi-override characters become spaces, and long
+    values are cut."""
+    from newsspider.query.output import text_cell
 
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        value = ", ".join(map(str, value))
-    text = str(value)
+    text = text_cell(", ".join(map(str, value)) if isinstance(value, list) else value)
     if re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", text):
         text = text[:16].replace("T", " ")
-    return escape(text if len(text) <= 200 else text[:197] + "…")
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]", " ", text)
+    return Text(text if len(text) <= 200 else text[:197] + "…")
 
 
-TABLE_FIELDS = ["published_at", "source", "wire", "title"]
+TABLE_FIELDS = ["published_at", "source", "wire", "title", "url"]
 
 
 @app.command()
@@ -324,40 +329,114 @@ def query(
     archive: Annotated[
         str | None, typer.Option(help="Archive URI (default: [archive] uri of the config).")
     ] = None,
-    since: Annotated[str | None, typer.Option(help="From (ISO date/time, or 3d, 12h).")] = None,
-    until: Annotated[str | None, typer.Option(help="Until (ISO date/time, or 3d, 12h).")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="From (ISO date or date-time, UTC unless given; 3d, 12h ago)."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Until, inclusive (a bare date means its whole day).")
+    ] = None,
+    by: Annotated[
+        str,
+        typer.Option(help="Time for --since/--until: published (else fetched), or fetched."),
+    ] = "published",
     source: Annotated[list[str] | None, typer.Option(help="Source name (repeatable).")] = None,
     topic: Annotated[str | None, typer.Option(help="Topic name.")] = None,
-    text: Annotated[str | None, typer.Option(help="Words that must all occur.")] = None,
+    text: Annotated[
+        str | None,
+        typer.Option(
+            help='Full text: words (all must occur), "phrases", a NEAR/5 b, OR, NOT, title:word.'
+        ),
+    ] = None,
     url: Annotated[str | None, typer.Option(help="Exact URL or canonical URL.")] = None,
     wire: Annotated[str | None, typer.Option(help="Credited wire service.")] = None,
     language: Annotated[str | None, typer.Option(help="Language code.")] = None,
+    group: Annotated[
+        str | None,
+        typer.Option(metavar="DUP_GROUP", help="Every outlet's copy of one syndicated story."),
+    ] = None,
+    revisions: Annotated[
+        str | None, typer.Option(metavar="URL", help="Every revision of a URL, oldest first.")
+    ] = None,
     fields: Annotated[
         str | None, typer.Option(help="Comma-separated fields (default: all for jsonl/csv).")
     ] = None,
-    sort: Annotated[str, typer.Option(help="Sort field (newest first).")] = "published_at",
+    sort: Annotated[
+        str | None,
+        typer.Option(help="FIELD (largest/newest first) or FIELD:asc [default: published_at]."),
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="At most N articles.")] = None,
     format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE (required for parquet).")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Download from S3 afresh; ignore the local cache.")
+    ] = False,
 ) -> None:
     """Query sealed snapshots of the archive."""
+    from newsspider.query.filters import parse_when
+
+    if revisions and url:
+        raise UserError("--revisions URL already names the URL: drop --url")
     found = open_archive(config, archive)
-    chosen = fields.split(",") if fields else None
+    if no_cache:
+        found.cache = None
+    found.ensure_sealed()
+    chosen = [name.strip() for name in fields.split(",")] if fields else None
     if chosen is None:
         chosen = TABLE_FIELDS if format is OutputFormat.table else list(FIELDS)
+        if revisions and format is OutputFormat.table:
+            chosen = ["revision", "fetched_at", *chosen]
+    name, _, direction = (sort or ("revision:asc" if revisions else "published_at")).partition(":")
+    if direction not in ("", "asc", "desc"):
+        raise UserError(f"--sort {sort!r}: write FIELD, FIELD:asc or FIELD:desc")
+    now = datetime.now(UTC)
     result = found.query(
-        since=_parse_when(since, "--since"),
-        until=_parse_when(until, "--until"),
+        since=parse_when(since, "--since", now=now) if since else None,
+        until=parse_when(until, "--until", now=now, end_of_day=True) if until else None,
+        by=by,
         sources=source or [],
         topic=topic,
         text=text,
-        url=url,
+        url=revisions or url,
         wire=wire,
         language=language,
+        dup_group=group,
         fields=chosen,
-        sort=sort,
+        sort=name,
+        descending=direction != "asc",
         limit=limit,
     )
-    write_records(table_to_records(result), format, chosen)
+    write_records(result, format, output=output)
+
+
+@app.command()
+def sql(
+    statement: Annotated[
+        str, typer.Argument(help="One SELECT over the views articles, snapshots, raw_index.")
+    ],
+    config: ConfigOption = None,
+    archive: Annotated[
+        str | None, typer.Option(help="Archive URI (default: [archive] uri of the config).")
+    ] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE (required for parquet).")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Download from S3 afresh; ignore the local cache.")
+    ] = False,
+) -> None:
+    """Run read-only SQL (DuckDB) over sealed snapshots: views articles, snapshots, raw_index."""
+    from newsspider.query.sql import check_read_only
+
+    check_read_only(statement)
+    found = open_archive(config, archive)
+    if no_cache:
+        found.cache = None
+    found.ensure_sealed()
+    write_records(found.sql(statement), format, output=output)
 
 
 @app.command()
@@ -567,3 +646,11 @@ def main() -> None:
 from jobs.cli import register as _register_jobs  # noqa: E402 (the scheduler's commands)
 
 _register_jobs(app)
+
+from newsspider.web.cli import register as _register_web  # noqa: E402 (the archive browser)
+
+_register_web(app)
+
+from newsspider.distributed.cli import register as _register_distributed  # noqa: E402
+
+_register_distributed(app)

@@ -234,7 +234,53 @@ class CrawlConfig(_Model):
     autothrottle: bool = True
     retries: int = Field(2, ge=0, le=10)
     max_section_pages: int = Field(5, ge=1, le=100, description="Pagination depth per section.")
+    max_links_per_page: int = Field(
+        1000,
+        ge=1,
+        description="Requests one feed, sitemap or section page may cause; the rest are ignored.",
+    )
     keep_irrelevant: bool = Field(False, description="Archive records matching no topic too.")
+    mode: Literal["local", "distributed"] = Field(
+        "local",
+        description="`distributed`: `newsspider worker` processes share one Redis frontier "
+        "(needs a redis:// `[state] uri`).",
+    )
+
+
+class DistributedConfig(_Model):
+    """Knobs of distributed mode: the shared frontier, leases and worker heartbeats in Redis."""
+
+    key_prefix: str = Field(
+        "newsspider:",
+        min_length=1,
+        description="Namespace of the frontier, politeness and heartbeat keys in Redis.",
+    )
+    visibility_timeout: float = Field(
+        120,
+        gt=0,
+        description="Seconds after which a request taken by a silent (dead) worker is re-queued.",
+    )
+    heartbeat_interval: float = Field(
+        10, gt=0, description="Seconds between a worker's heartbeats and lease renewals."
+    )
+    max_redeliveries: int = Field(
+        3, ge=0, description="Re-queues of one request before it goes to the dead-letter list."
+    )
+    seal_interval: float = Field(
+        600, gt=0, description="Seconds between a worker's periodic snapshot seals."
+    )
+    round_ttl_hours: float = Field(
+        24, gt=0, description="How long the request fingerprints of one seeding round are kept."
+    )
+
+    @model_validator(mode="after")
+    def _renewed_in_time(self) -> DistributedConfig:
+        if self.heartbeat_interval * 2 > self.visibility_timeout:
+            raise ValueError(
+                "heartbeat_interval must be at most half of visibility_timeout "
+                "(leases are renewed on every heartbeat)"
+            )
+        return self
 
 
 class DedupConfig(_Model):
@@ -257,6 +303,62 @@ class ScheduleConfig(_Model):
         description="Crawl group -> cron expression.",
     )
     snapshot: str = Field("5 * * * *", description="Cron expression for sealing snapshots.")
+    retention: str = Field(
+        "30 3 * * *", description="Cron expression for purging expired seen-store entries."
+    )
+    jitter: float = Field(0, ge=0, description="Random delay of up to N seconds for each run.")
+    misfire_grace_time: float = Field(
+        600, gt=0, description="Seconds a run may start late (after downtime) instead of skipped."
+    )
+    crawl_timeout: float = Field(3600, gt=0, description="Wall-clock limit of one crawl.")
+    snapshot_timeout: float = Field(1800, gt=0, description="Wall-clock limit of one seal.")
+    stop_grace: float = Field(
+        60, gt=0, description="Seconds between the graceful stop (SIGINT) and SIGKILL of a run."
+    )
+    shutdown_grace: float = Field(
+        300, ge=0, description="On SIGTERM, seconds a running crawl may go on before it is stopped."
+    )
+    jobstore: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the job store (default: sqlite:///STATE_DIR/jobs.db).",
+    )
+    health_address: str = Field(
+        "127.0.0.1:9410", description="HOST:PORT of /healthz and /metrics; empty to disable."
+    )
+    health_max_age: float | None = Field(
+        None,
+        gt=0,
+        description="Seconds since a job's last success before /healthz fails "
+        "(default: three of the job's intervals plus its timeout).",
+    )
+    zero_yield_runs: int = Field(
+        5, ge=1, description="Alert when a source keeps no article for N crawls in a row."
+    )
+
+    @field_validator("health_address")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[^\s:]+:\d{1,5}", value):
+            raise ValueError(f"must be HOST:PORT, got {value!r}")
+        return value
+
+
+class WebConfig(_Model):
+    """How `newsspider web` (and `serve` with `enabled`) serves the archive browser."""
+
+    enabled: bool = Field(False, description="Also serve the browser from `newsspider serve`.")
+    host: str = Field("127.0.0.1", description="Address to bind; beyond loopback needs a token.")
+    port: int = Field(8080, ge=1, le=65535, description="TCP port.")
+    token: str | None = Field(
+        None,
+        min_length=16,
+        description="Access token (else $NEWSSPIDER_WEB_TOKEN); required beyond loopback.",
+    )
+    page_size: int = Field(20, ge=1, le=100, description="Search results per page (default).")
+    max_page_size: int = Field(100, ge=1, le=1000, description="Largest page a client may ask.")
+    max_download: int = Field(10_000, ge=1, description="Most records in one CSV/JSONL download.")
+    max_query_chars: int = Field(500, ge=10, le=10_000, description="Longest search query.")
+    query_timeout: float = Field(20, gt=0, description="Seconds a request may spend reading.")
 
 
 class Config(_Model):
@@ -267,6 +369,8 @@ class Config(_Model):
     crawl: CrawlConfig = Field(default_factory=CrawlConfig)
     dedup: DedupConfig = Field(default_factory=DedupConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    web: WebConfig = Field(default_factory=WebConfig)
+    distributed: DistributedConfig = Field(default_factory=DistributedConfig)
 
     @model_validator(mode="after")
     def _unique_names(self) -> Config:
@@ -276,6 +380,16 @@ class Config(_Model):
                 if item.name in seen:
                     raise ValueError(f"{kind}: duplicate name {item.name!r}")
                 seen.add(item.name)
+        return self
+
+    @model_validator(mode="after")
+    def _distributed_needs_redis(self) -> Config:
+        if self.crawl.mode == "distributed" and not self.state.uri.startswith(
+            ("redis://", "rediss://")
+        ):
+            raise ValueError(
+                "crawl.mode = 'distributed' needs a shared state: set [state] uri = 'redis://…'"
+            )
         return self
 
     def source(self, name: str) -> Source:

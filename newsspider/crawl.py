@@ -65,7 +65,8 @@ class CrawlSummary:
                     ),
                 )
                 if value
-            },
+            }
+            | {f"blocked ({reason})": n for reason, n in under("newsspider/blocked/").items()},
             finish_reason=str(stats.get("finish_reason", "")),
         )
 
@@ -81,7 +82,9 @@ def crawl_settings(config_path: str | os.PathLike, *, log_level: str = "INFO") -
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Scrapy's own dictConfig pins its loggers to DEBUG: filter at the handlers instead.
+    # Scrapy's own dictConfig pins its loggers to DEBUG: filter at the handlers instead. The
+    # root level is lowered too, or the spider's and our modules' INFO records never get there.
+    root.setLevel(min(root.getEffectiveLevel(), logging.getLevelName(log_level)))
     for handler in root.handlers:
         handler.setLevel(log_level)
     return settings

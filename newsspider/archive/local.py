@@ -7,7 +7,11 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from newsspider.archive.store import KeyNotFound, check_key
+from newsspider.archive.store import KeyNotFound, StoreError, check_key
+from newsspider.archive.warc import _pid_alive
+
+#: Temporary files are `.tmp-<pid>-<random>` beside their target until renamed into place.
+_TMP_PREFIX = ".tmp-"
 
 
 class LocalStore:
@@ -26,8 +30,14 @@ class LocalStore:
 
     def put(self, key: str, data: bytes, *, if_absent: bool = False) -> bool:
         path = self._path(key)
+        try:
+            return self._write(path, data, if_absent=if_absent)
+        except OSError as exc:  # disk full, read-only, not a directory: the user must act
+            raise StoreError(f"{self.uri}: cannot write {key}: {exc.strerror or exc}") from exc
+
+    def _write(self, path: Path, data: bytes, *, if_absent: bool) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{_TMP_PREFIX}{os.getpid()}-")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -44,13 +54,16 @@ class LocalStore:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         _fsync_dir(path.parent)
+        _remove_dead_writers_files(path.parent)
         return True
 
     def get(self, key: str) -> bytes:
         try:
             return self._path(key).read_bytes()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             raise KeyNotFound(f"{self.uri}: no object {key!r}") from None
+        except OSError as exc:
+            raise StoreError(f"{self.uri}: cannot read {key}: {exc.strerror or exc}") from exc
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
@@ -64,7 +77,7 @@ class LocalStore:
         keys = (
             path.relative_to(self.root).as_posix()
             for path in base.rglob("*")
-            if path.is_file() and not path.name.startswith(".tmp-")
+            if path.is_file() and not path.name.startswith(_TMP_PREFIX)
         )
         yield from sorted(key for key in keys if key.startswith(prefix))
 
@@ -73,6 +86,18 @@ class LocalStore:
 
     def local_path(self, key: str) -> Path:
         return self._path(key)
+
+
+def _remove_dead_writers_files(directory: Path) -> None:
+    """Delete temporary files left in ``directory`` by writers that were killed mid-write.
+
+    A resumed snapshot writes the same keys again, so it passes through the same directories
+    and clears what the interrupted attempt left there.
+    """
+    for leftover in directory.glob(f"{_TMP_PREFIX}*"):
+        pid = leftover.name.removeprefix(_TMP_PREFIX).partition("-")[0]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            leftover.unlink(missing_ok=True)
 
 
 def _fsync_dir(path: Path) -> None:

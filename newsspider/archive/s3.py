@@ -116,6 +116,11 @@ class S3Store:
     @classmethod
     def from_uri(cls, uri: str, **options: Any) -> S3Store:
         parts = urlsplit(uri)
+        if "@" in parts.netloc:  # never echo it: the part before "@" is a secret
+            raise StoreError(
+                f"s3://…@{parts.netloc.rpartition('@')[2]}{parts.path}: credentials do not go in "
+                "the archive URI; use the AWS credential chain (environment, AWS_PROFILE, role)"
+            )
         return cls(parts.netloc, parts.path, **options)
 
     @property

@@ -1,53 +1,66 @@
-"""Read sealed snapshots: the Python API behind `newsspider query`.
+"""Read sealed snapshots: the Python API behind `newsspider query` and `newsspider sql`.
 
-Manifests are the source of truth: only files a manifest lists are read, so half-published
-snapshots stay invisible. Partition values in the manifest (date, source) prune files before
-anything is opened.
+    >>> archive = Archive.open("s3://news-archive/prod")
+    >>> table = archive.query(since=..., sources=["yonhap"], text='"north korean" NEAR/5 kursk')
+    >>> archive.sql("SELECT source, count(*) FROM articles GROUP BY source")
+
+Results are `pyarrow.Table`s (`.to_pandas()` works where pandas is installed). Manifests
+choose and prune the files (`manifests.py`), DuckDB reads them in place with only the needed
+columns, and files of an S3 archive are read from a verified local cache (`cache.py`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-from dataclasses import dataclass
-from datetime import date, datetime
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from newsspider.archive.snapshot import MANIFEST_PREFIX
-from newsspider.archive.store import KeyNotFound, ObjectStore, StoreError, open_store
+from newsspider.archive.store import ObjectStore, StoreError, open_store
+from newsspider.dedup.urls import canonicalize_url
+from newsspider.query import sql as sql_engine
 from newsspider.query.cache import ObjectCache
+from newsspider.query.filters import (
+    Filters,
+    QueryError,
+    TextPushdown,
+    TimeField,
+    TimeWindow,
+    check_fields,
+    check_sort,
+    parse_text,
+    text_matches,
+)
+from newsspider.query.manifests import (
+    article_files,
+    raw_index_files,
+    read_manifests,
+    snapshots_table,
+)
 from newsspider.record import ARROW_SCHEMA, FIELDS
+from newsspider.relevance import FIELDS as TEXT_FIELDS
 
 log = logging.getLogger(__name__)
 
-SORTABLE = ("published_at", "fetched_at", "source", "title", "url")
+__all__ = ["Archive", "EmptyArchive", "QueryError"]
 
 
-class QueryError(ValueError):
-    """A query the user asked for cannot be answered as asked."""
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    since: datetime | None = None
-    until: datetime | None = None
-    sources: tuple[str, ...] = ()
-    topic: str | None = None
-    text: str | None = None
-    url: str | None = None
-    wire: str | None = None
-    language: str | None = None
+class EmptyArchive(QueryError):
+    """The archive holds no sealed snapshot (or does not exist)."""
 
 
 class Archive:
     """A read-only view of an archive's sealed snapshots."""
 
     def __init__(self, store: ObjectStore, cache: ObjectCache | None = None) -> None:
+        """Without a `cache`, remote files and manifests are downloaded afresh for each query
+        into a temporary directory that is deleted afterwards."""
         self.store = store
         self.cache = cache
 
@@ -63,112 +76,145 @@ class Archive:
 
     def snapshots(self) -> list[dict]:
         """Every sealed snapshot's manifest, oldest first."""
-        manifests = []
-        for key in self.store.list(MANIFEST_PREFIX):
-            if key.endswith(".json"):
-                manifests.append(json.loads(self.store.get(key)))
-        return sorted(manifests, key=lambda m: m["snapshot_id"])
-
-    def _files(self, filters: Filters) -> list[dict]:
-        low = filters.since.date() if filters.since else date.min
-        high = filters.until.date() if filters.until else date.max
-        chosen = []
-        for manifest in self.snapshots():
-            for entry in manifest["files"]:
-                if filters.sources and entry["source"] not in filters.sources:
-                    continue
-                if entry["date"] != "unknown" and not (
-                    low <= date.fromisoformat(entry["date"]) <= high
-                ):
-                    continue
-                chosen.append(entry)
-        return chosen
-
-    def _read(self, entry: dict) -> pa.Table:
-        """One snapshot file: in place when the store is local, else via the cache."""
-        key, sha256 = entry["key"], entry["sha256"]
-        missing = StoreError(f"{self.store.uri}: snapshot file {key} is missing")
-        path = self.store.local_path(key)
-        if path is not None:
-            try:
-                return pq.read_table(path, schema=ARROW_SCHEMA)
-            except FileNotFoundError:
-                raise missing from None
-        try:
-            if self.cache is not None:
-                data = self.cache.read(self.store, key, sha256)
-            else:
-                data = self.store.get(key)
-                if hashlib.sha256(data).hexdigest() != sha256:
-                    raise StoreError(f"{self.store.uri}: {key} does not match its manifest SHA-256")
-        except KeyNotFound:
-            raise missing from None
-        return pq.read_table(pa.BufferReader(data), schema=ARROW_SCHEMA)
+        return read_manifests(self.store, self.cache)
 
     def query(
         self,
         *,
         since: datetime | None = None,
         until: datetime | None = None,
-        sources: tuple[str, ...] | list[str] = (),
+        by: TimeField = "published",
+        sources: Sequence[str] = (),
         topic: str | None = None,
         text: str | None = None,
         url: str | None = None,
         wire: str | None = None,
         language: str | None = None,
-        fields: list[str] | None = None,
+        dup_group: str | None = None,
+        fields: Sequence[str] | None = None,
         sort: str = "published_at",
         descending: bool = True,
         limit: int | None = None,
     ) -> pa.Table:
-        """Records matching every given filter, as an Arrow table of the record schema."""
-        filters = Filters(since, until, tuple(sources), topic, text, url, wire, language)
-        columns = fields or list(FIELDS)
-        unknown = [name for name in [*columns, sort] if name not in FIELDS]
-        if unknown:
-            raise QueryError(f"unknown field(s): {', '.join(unknown)} (known: {', '.join(FIELDS)})")
+        """Records matching every given filter, as an Arrow table of the record schema.
+
+        `since`/`until` bound the publication time (else the fetch time) or, with
+        `by="fetched"`, the fetch time. `text` is a topic query (words, "phrases", NEAR/n,
+        OR, NOT, field:term); `url` matches the crawled or canonical URL; `dup_group` gives
+        every outlet's copy of one syndicated story. Ties in `sort` are broken by URL, then
+        fetch time.
+        """
+        columns = check_fields(list(fields) if fields else list(FIELDS))
+        check_sort(sort)
         if limit is not None and limit < 0:
             raise QueryError("limit must be zero or more")
-        files = self._files(filters)
-        tables = [self._read(entry) for entry in files]
-        articles = pa.concat_tables(tables) if tables else ARROW_SCHEMA.empty_table()
-        where, params = _where(filters)
-        order = f"{sort} {'DESC' if descending else 'ASC'} NULLS LAST, url"
-        select = ", ".join(f'"{name}"' for name in columns)
-        sql = f"SELECT {select} FROM articles {where} ORDER BY {order}"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        with duckdb.connect() as db:
-            db.register("articles", articles)
-            return db.sql(sql, params=params).to_arrow_table()
+        filters = Filters(
+            window=TimeWindow(since, until, by),
+            sources=tuple(sources),
+            topic=topic,
+            text=parse_text(text) if text else None,
+            url=_url_forms(url) if url else (),
+            wire=wire,
+            language=language,
+            dup_group=dup_group,
+        )
+        manifests = self.snapshots()
+        files = article_files(manifests, filters.window, filters.sources)
+        order = f'"{sort}" {"DESC" if descending else "ASC"} NULLS LAST, url, fetched_at'
+        tail = f" ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit is not None else "")
+        where, params = filters.where()
+        try:
+            with self._paths(files) as paths, sql_engine.connect() as db:
+                sql_engine.register_parquet(db, "articles", paths, ARROW_SCHEMA)
+                if filters.text is None:
+                    select = ", ".join(f'"{name}"' for name in columns)
+                    result = db.sql(f"SELECT {select} FROM articles {where}{tail}", params=params)
+                    table = result.to_arrow_table()
+                else:
+                    # candidates by the push-down, then the exact match, then order and limit
+                    needed = [*columns, *TEXT_FIELDS, sort, "url", "fetched_at"]
+                    select = ", ".join(f'"{name}"' for name in dict.fromkeys(needed))
+                    sql = f"SELECT {select} FROM articles {where}"
+                    if pushed := TextPushdown.of(filters.text):
+                        inner = f"SELECT {select}, {pushed.select} FROM articles {where}"
+                        sql = f"SELECT {select} FROM ({inner}) WHERE {pushed.condition}"
+                        params = [*params, *pushed.params]
+                    candidates = db.sql(sql, params=params).to_arrow_table()
+                    db.register("found", candidates.filter(text_matches(filters.text, candidates)))
+                    select = ", ".join(f'"{name}"' for name in columns)
+                    table = db.sql(f"SELECT {select} FROM found{tail}").to_arrow_table()
+        except (duckdb.IOException, pa.ArrowException) as exc:
+            message = str(exc).strip().splitlines()[0]
+            raise StoreError(f"{self.store.uri}: cannot read a snapshot file: {message}") from None
+        return table.cast(pa.schema([ARROW_SCHEMA.field(name) for name in columns]))
+
+    def revisions(self, url: str, *, fields: Sequence[str] | None = None) -> pa.Table:
+        """Every archived revision of a URL (crawled or canonical form), oldest first."""
+        return self.query(url=url, fields=fields, sort="revision", descending=False)
+
+    def sql(self, statement: str) -> pa.Table:
+        """Run one read-only SELECT over the views `articles`, `snapshots` and `raw_index`.
+
+        Statements that write, attach or read other files, or change settings, are refused
+        with a QueryError.
+        """
+        sql_engine.check_read_only(statement)
+        manifests = self.snapshots()
+        articles = article_files(manifests, TimeWindow())
+        raw_index = raw_index_files(manifests)
+        with self._paths(articles) as article_paths, self._paths(raw_index) as raw_paths:
+            return sql_engine.run_read_only(
+                statement,
+                articles=article_paths,
+                raw_index=raw_paths,
+                snapshots=snapshots_table(manifests),
+            )
+
+    def ensure_sealed(self) -> None:
+        """Raise EmptyArchive unless the archive holds a sealed snapshot.
+
+        `query` and `sql` answer an empty archive with empty results, like a table with no
+        rows; a command line tool calls this first, since there a typo in the URI is likelier.
+        """
+        if self.snapshots():
+            return
+        root = self.store.local_path("manifests")
+        if root is not None and not root.parent.is_dir():
+            raise EmptyArchive(f"{self.store.uri}: no archive here (the directory does not exist)")
+        raise EmptyArchive(f"{self.store.uri}: the archive has no sealed snapshots yet")
+
+    @contextmanager
+    def _paths(self, snapshots: list[list[dict]]) -> Iterator[list[list[Path]]]:
+        """Local paths of each snapshot's files: in place, or verified copies from the cache."""
+        entries = [entry for files in snapshots for entry in files]
+        local = [self.store.local_path(entry["key"]) for entry in entries]
+        if all(path is not None for path in local):
+            for entry, path in zip(entries, local, strict=True):
+                if not path.is_file():  # type: ignore[union-attr]
+                    raise StoreError(f"{self.store.uri}: sealed file {entry['key']} is missing")
+            yield _regroup(local, snapshots)  # type: ignore[arg-type]
+            return
+        wanted = [(entry["key"], entry["sha256"]) for entry in entries]
+        if self.cache is not None:
+            yield _regroup(self.cache.fetch(self.store, wanted), snapshots)
+            return
+        with tempfile.TemporaryDirectory(prefix="newsspider-query-") as scratch:
+            yield _regroup(ObjectCache(scratch, max_bytes=0).fetch(self.store, wanted), snapshots)
 
 
-def _where(filters: Filters) -> tuple[str, list]:
-    clauses: list[str] = []
-    params: list = []
-    when = "coalesce(published_at, fetched_at)"
-    if filters.since:
-        clauses.append(f"{when} >= ?")
-        params.append(filters.since)
-    if filters.until:
-        clauses.append(f"{when} <= ?")
-        params.append(filters.until)
-    if filters.sources:
-        clauses.append(f"source IN ({', '.join('?' for _ in filters.sources)})")
-        params.extend(filters.sources)
-    if filters.topic:
-        clauses.append("list_contains(topics, ?)")
-        params.append(filters.topic)
-    if filters.url:
-        clauses.append("(url = ? OR canonical_url = ?)")
-        params.extend([filters.url, filters.url])
-    if filters.wire:
-        clauses.append("lower(wire) = lower(?)")
-        params.append(filters.wire)
-    if filters.language:
-        clauses.append("language = ?")
-        params.append(filters.language)
-    for word in (filters.text or "").split():
-        clauses.append("contains(lower(concat_ws(' ', title, description, body)), lower(?))")
-        params.append(word.strip('"'))
-    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+def _regroup(paths: list[Path], snapshots: list[list[dict]]) -> list[list[Path]]:
+    """`paths` (one per file, in order) split back into the snapshots' groups."""
+    groups, start = [], 0
+    for files in snapshots:
+        groups.append(paths[start : start + len(files)])
+        start += len(files)
+    return groups
+
+
+def _url_forms(url: str) -> tuple[str, ...]:
+    """The URL as given and its canonical form, so either spelling finds the record."""
+    try:
+        canonical = canonicalize_url(url)
+    except ValueError:
+        return (url,)
+    return tuple(dict.fromkeys([url, canonical]))

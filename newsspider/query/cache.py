@@ -4,6 +4,9 @@ Snapshot files are immutable and the manifest names each one's SHA-256, so the c
 content-addressed: a file is stored under its digest, is valid for every archive that holds
 it, and is checked against the digest each time it is read (a damaged copy is fetched again).
 Least recently used files are evicted once the cache grows past its byte budget.
+
+Manifests are cached too, under the archive they belong to and their name: they are written
+once and never changed, so a repeated query on S3 only lists `manifests/` again.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from newsspider.archive.store import ObjectStore, StoreError
@@ -19,6 +24,8 @@ from newsspider.archive.store import ObjectStore, StoreError
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
+#: Downloads at once when a query needs many files: each waits on the network, not the CPU.
+FETCH_WORKERS = 8
 
 
 def default_cache_dir() -> Path:
@@ -44,23 +51,58 @@ class ObjectCache:
     def read(self, store: ObjectStore, key: str, sha256: str) -> bytes:
         """The bytes of `key`, from the cache when a verified copy exists, else downloaded."""
         path = self.path(sha256)
+        data = self._verified(path, key, sha256)
+        if data is None:
+            data = _download(store, key, sha256)
+            if len(data) <= self.max_bytes:
+                self._write(path, data)
+                self._evict(keep={path})
+        return data
+
+    def fetch(self, store: ObjectStore, files: Sequence[tuple[str, str]]) -> list[Path]:
+        """Local, verified copies of `(key, sha256)` objects, downloading the missing ones.
+
+        Downloads run in parallel and eviction runs once at the end; the files returned are
+        never evicted by this call, even when together they exceed the budget.
+        """
+
+        def one(item: tuple[str, str]) -> Path:
+            key, sha256 = item
+            path = self.path(sha256)
+            if self._verified(path, key, sha256) is None:
+                self._write(path, _download(store, key, sha256))
+            return path
+
+        with ThreadPoolExecutor(max_workers=FETCH_WORKERS) as pool:
+            paths = list(pool.map(one, files))
+        if paths:
+            self._evict(keep=set(paths))
+        return paths
+
+    def manifest(self, store: ObjectStore, key: str) -> bytes:
+        """A manifest's bytes, downloaded once per archive and name."""
+        archive = hashlib.sha256(store.uri.encode()).hexdigest()[:32]
+        path = self.root / "manifests" / archive / key.rsplit("/", 1)[-1]
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            pass
+        data = store.get(key)
+        self._write(path, data)
+        return data
+
+    def _verified(self, path: Path, key: str, sha256: str) -> bytes | None:
+        """The cached bytes if they still match their digest; a damaged copy is dropped."""
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            pass
-        else:
-            if hashlib.sha256(data).hexdigest() == sha256:
-                os.utime(path)  # atime marks recent use; many mounts do not update it on read
-                return data
-            log.warning("cached copy of %s is corrupted; fetching it again", key)
-            path.unlink(missing_ok=True)
-        data = store.get(key)
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise StoreError(f"{store.uri}: {key} does not match the SHA-256 in its manifest")
-        if len(data) <= self.max_bytes:
-            self._write(path, data)
-            self._evict(keep=path, kept_bytes=len(data))
-        return data
+            return None
+        if hashlib.sha256(data).hexdigest() == sha256:
+            os.utime(path)  # atime marks recent use; many mounts do not update it on read
+            return data
+        log.warning("cached copy of %s is corrupted; fetching it again", key)
+        path.unlink(missing_ok=True)
+        return None
 
     def _write(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,20 +115,30 @@ class ObjectCache:
             os.unlink(tmp)
             raise
 
-    def _evict(self, keep: Path, kept_bytes: int) -> None:
-        """Delete least recently used files until the cache fits its budget."""
-        entries = []
+    def _evict(self, keep: set[Path]) -> None:
+        """Delete least recently used files (never those in `keep`) until the cache fits."""
+        entries, kept_bytes = [], 0
         for path in self.root.glob("??/*"):
-            if path.name.startswith(".") or path == keep:
+            if path.name.startswith("."):
                 continue
             try:
                 stat = path.stat()
             except FileNotFoundError:
                 continue  # evicted by another process meanwhile
-            entries.append((stat.st_atime, stat.st_size, path))
+            if path in keep:
+                kept_bytes += stat.st_size
+            else:
+                entries.append((stat.st_atime, stat.st_size, path))
         total = kept_bytes + sum(size for _, size, _ in entries)
         for _, size, path in sorted(entries):
             if total <= self.max_bytes:
                 break
             path.unlink(missing_ok=True)
             total -= size
+
+
+def _download(store: ObjectStore, key: str, sha256: str) -> bytes:
+    data = store.get(key)
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise StoreError(f"{store.uri}: {key} does not match the SHA-256 in its manifest")
+    return data

@@ -7,10 +7,13 @@ hands article responses to the item pipelines.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from itertools import chain
+from typing import Any, TypeVar
 
 from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
@@ -29,6 +32,7 @@ from newsspider.record import format_timestamp
 from newsspider.settings import settings_from_config
 
 ARTICLE_PRIORITY = 10
+T = TypeVar("T")
 
 
 def config_from_settings(settings: BaseSettings) -> Config:
@@ -69,6 +73,7 @@ class NewsSpider(Spider):
             {domain for source in spider.sources.values() for domain in source.allowed_domains}
         )
         spider.window = timedelta(days=spider.config.crawl.recency_days)
+        spider._parsing = asyncio.Semaphore(1)
         spider.patterns = {
             name: re.compile(source.article_url_pattern) if source.article_url_pattern else None
             for name, source in spider.sources.items()
@@ -156,51 +161,88 @@ class NewsSpider(Spider):
                 },
             )
 
-    def parse_feed(self, response: Response):
+    def _capped(self, requests: Iterable[Request], response: Response) -> Iterator[Request]:
+        """At most `max_links_per_page` requests from one document: a page listing 100,000
+        URLs must not turn into 100,000 requests."""
+        limit = self.config.crawl.max_links_per_page
+        for count, request in enumerate(requests):
+            if count == limit:
+                self._count("discovery/links_capped")
+                self.logger.warning(
+                    "%s (%s) lists more than %d links; the rest are ignored",
+                    response.url,
+                    response.meta["source"],
+                    limit,
+                )
+                return
+            yield request
+
+    async def _parse_aside(self, parse: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a discovery parser in a thread, one document at a time.
+
+        A 10 MB feed of 100,000 entries takes feedparser ~10 s and ~120 MB: the reactor keeps
+        downloading meanwhile, and two such documents never take their memory at once.
+        """
+        async with self._parsing:
+            return await asyncio.to_thread(parse, *args, **kwargs)
+
+    async def parse_feed(self, response: Response):
         source = response.meta["source"]
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
-        result = parse_feed(response.body, response.url, content_type)
+        result = await self._parse_aside(parse_feed, response.body, response.url, content_type)
         if result.problem:
             self._count("discovery/feed_problems")
             self.logger.warning("feed %s (%s): %s", response.url, source, result.problem)
-        yield from self._article_requests(result.links, source, check_pattern=False)
+        requests = self._article_requests(result.links, source, check_pattern=False)
+        for request in self._capped(requests, response):
+            yield request
 
-    def parse_sitemap(self, response: Response):
+    async def parse_sitemap(self, response: Response):
         source = response.meta["source"]
-        result = parse_sitemap(response.body, response.url)
+        result = await self._parse_aside(parse_sitemap, response.body, response.url)
         if result.problem:
             self._count("discovery/sitemap_problems")
             self.logger.warning("sitemap %s (%s): %s", response.url, source, result.problem)
-        for child in result.sitemaps:
-            if self._in_window(child):
-                yield Request(
-                    child.url,
-                    self.parse_sitemap,
-                    meta=_discovery_meta(response, "sitemap"),
-                    errback=self.discovery_failed,
-                )
-        yield from self._article_requests(result.pages, source, check_pattern=True)
+        children = (
+            Request(
+                child.url,
+                self.parse_sitemap,
+                meta=_discovery_meta(response, "sitemap"),
+                errback=self.discovery_failed,
+            )
+            for child in result.sitemaps
+            if self._in_window(child)
+        )
+        pages = self._article_requests(result.pages, source, check_pattern=True)
+        for request in chain(self._capped(children, response), self._capped(pages, response)):
+            yield request
 
     def parse_robots(self, response: Response):
-        for url in sitemaps_from_robots(response.body, response.url):
-            yield Request(
+        sitemaps = (
+            Request(
                 url,
                 self.parse_sitemap,
                 meta=_discovery_meta(response, "sitemap"),
                 errback=self.discovery_failed,
             )
+            for url in sitemaps_from_robots(response.body, response.url)
+        )
+        yield from self._capped(sitemaps, response)
 
-    def parse_section(self, response: Response):
+    async def parse_section(self, response: Response):
         source_name = response.meta["source"]
         source = self.sources[source_name]
-        result = parse_section(
+        result = await self._parse_aside(
+            parse_section,
             response.body,
             response.url,
             article_pattern=self.patterns[source_name],
             allowed_domains=source.allowed_domains,
             encoding=response.encoding if isinstance(response, TextResponse) else None,
         )
-        yield from self._article_requests(result.articles, source_name, check_pattern=True)
+        requests = self._article_requests(result.articles, source_name, check_pattern=True)
+        for request in self._capped(requests, response):
+            yield request
         page = response.meta["section_page"]
         if page >= self.config.crawl.max_section_pages:
             if result.next_pages:
@@ -235,7 +277,9 @@ class NewsSpider(Spider):
         request = failure.request
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             self._count("skipped/ignored")
-            self.logger.debug("article %s skipped: %s", request.url, failure.getErrorMessage())
+            # After redirects a skip is the site's doing (a loop, a refused target): show it.
+            level = logging.INFO if request.meta.get("redirect_times") else logging.DEBUG
+            self.logger.log(level, "article %s skipped: %s", request.url, _describe(failure))
             return
         self._count("errors/articles")
         self.logger.warning("article %s failed: %s", request.url, _describe(failure))
@@ -266,4 +310,5 @@ def _discovery_meta(response: Response, via: str, **extra: Any) -> dict:
 def _describe(failure) -> str:
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status}"
-    return failure.getErrorMessage()
+    # Some download errors (size limit, data loss) carry no message: name the error instead.
+    return failure.getErrorMessage() or failure.type.__name__

@@ -101,9 +101,12 @@ class Deployment:
         return process
 
     def start(self) -> subprocess.Popen:
-        """Start `serve` with JSON logs and wait until /healthz answers."""
+        """Start `serve` with JSON logs and wait until /healthz says its scheduler runs."""
         process = self.serve("--log-format", "json", "--health-address", f"127.0.0.1:{self.port}")
-        wait_for("/healthz to answer", lambda: process.poll() is not None or self.get("/healthz"))
+        wait_for(
+            "/healthz to answer 200",
+            lambda: process.poll() is not None or (self.get("/healthz") or [0])[0] == 200,
+        )
         assert process.poll() is None, self.log(process)
         return process
 

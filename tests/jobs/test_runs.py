@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from jobs.cron import cron_trigger
 from jobs.health import SchedulerState, health_report, render_metrics
+from jobs.runner import zero_yield_alerts
 from jobs.runs import ABANDONED, FAILED, OK, SKIPPED, RunHistory, RunOutcome
 from jobs.settings import JobSpec, crawl_job_id
 
@@ -26,6 +27,15 @@ def test_zero_yield_streak_counts_the_latest_empty_crawls_of_each_source(tmp_pat
     crawl(history, "r4", T0 + timedelta(minutes=3), {"yonhap": 0, "hankook": 0})
     assert history.zero_yield_streaks() == {"yonhap": 2, "hankook": 3}
     assert history.source_kept_totals() == {"yonhap": 2, "hankook": 3}
+
+
+def test_a_source_is_alerted_once_its_zero_streak_reaches_the_limit(tmp_path):
+    history = RunHistory(tmp_path / "runs.db")
+    for n in range(3):
+        crawl(history, f"r{n}", T0 + timedelta(minutes=n), {"yonhap": 1, "hankook": 0})
+    assert zero_yield_alerts(history, ["yonhap", "hankook"], 4) == {}
+    crawl(history, "r3", T0 + timedelta(minutes=3), {"yonhap": 1, "hankook": 0})
+    assert zero_yield_alerts(history, ["yonhap", "hankook"], 4) == {"hankook": 4}
 
 
 def test_runs_left_running_by_a_dead_service_are_marked_abandoned(tmp_path):

@@ -1,0 +1,379 @@
+"""Query speed on a synthetic year-long archive, against scanning the same data as JSON lines.
+
+Generates N articles (default 1,000,000) over 365 days and 30 sources as real sealed
+snapshots (one per crawl day, sealed by `seal_snapshot` itself, so manifests and Hive-
+partitioned Parquet are exactly what production writes), plus the same records as JSON lines.
+Then times, with warm caches: a one-day filter, a 30-day filter by source, a full-text phrase
+search over a month, and `COUNT(*) GROUP BY source` over everything; each also over the JSON
+lines with DuckDB's `read_json`. Optionally repeats the queries on a moto S3 server.
+
+Run: ``.venv/bin/python benchmarks/bench_query.py --articles 1000000 --workdir /tmp/bench``
+(generation takes minutes; an existing archive in `--workdir` is reused).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow
+
+from newsspider.archive.local import LocalStore
+from newsspider.archive.snapshot import seal_snapshot
+from newsspider.archive.store import ObjectStore
+from newsspider.query.api import Archive
+from newsspider.query.cache import ObjectCache
+from newsspider.record import empty_record, format_timestamp
+
+START = date(2025, 11, 1)
+BODY_WORDS = 250
+TITLE_WORDS = 9
+DESCRIPTION_WORDS = 30
+PHRASE = "north korean troops"
+#: Share of articles that carry the planted story (the phrase, and "Kursk" near it).
+PLANTED_SHARE = 0.002
+#: Share of articles sealed a few days after their publication day (late discovery).
+LATE_SHARE = 0.03
+
+
+# --- synthetic records ---------------------------------------------------------------------
+
+
+def _vocabulary(rng: np.random.Generator, size: int = 20_000) -> tuple[list[str], np.ndarray]:
+    """Pseudo-words of 2-4 syllables with Zipf frequencies, like the words of a news corpus.
+
+    "north", "korean" and "troops" are ordinary mid-frequency words, so a phrase search has
+    many candidate articles that contain each word but not the phrase.
+    """
+    syllables = [c + v for c in "bcdfghjklmnprstvwz" for v in "aeiou"] + ["ing", "er", "ion"]
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(syllables, size=int(rng.integers(1, 4)))))
+    vocab = sorted(words)
+    for rank, word in ((40, "north"), (300, "korean"), (120, "troops"), (900, "russian")):
+        vocab[rank] = word
+    weights = 1.0 / np.arange(1, size + 1) ** 1.05
+    return vocab, weights / weights.sum()
+
+
+@dataclass
+class Corpus:
+    vocab: list[str]
+    weights: np.ndarray
+    rng: np.random.Generator
+
+    def texts(self, count: int, words: int) -> list[str]:
+        picks = self.rng.choice(len(self.vocab), size=(count, words), p=self.weights)
+        vocab = self.vocab
+        return [" ".join([vocab[i] for i in row]) for row in picks.tolist()]
+
+
+SECTIONS = ["politics", "world", "economy", "society", "defense", "culture", "sports"]
+WIRES = ["Reuters", "AP", "AFP", "Yonhap", "TASS"]
+AUTHORS = [f"{first} {last}" for first in ("Kim", "Anna", "Oleh", "John") for last in "ABCDEFGH"]
+
+
+def day_records(corpus: Corpus, day: int, count: int, sources: list[str]) -> list[dict]:
+    """One crawl day's articles as JSON-edge records (what staging holds before a seal)."""
+    rng = corpus.rng
+    bodies = corpus.texts(count, BODY_WORDS)
+    titles = corpus.texts(count, TITLE_WORDS)
+    descriptions = corpus.texts(count, DESCRIPTION_WORDS)
+    seconds = rng.integers(0, 86_400, size=count)
+    crawl_day = datetime.combine(START + timedelta(days=day), datetime.min.time(), UTC)
+    records = []
+    for n in range(count):
+        source = sources[int(rng.integers(len(sources)))]
+        lateness = int(rng.integers(1, 4)) if rng.random() < LATE_SHARE and day >= 3 else 0
+        published = crawl_day - timedelta(days=lateness) + timedelta(seconds=int(seconds[n]))
+        body = bodies[n]
+        if rng.random() < PLANTED_SHARE:
+            body = f"{body[:600]} {PHRASE.capitalize()} were seen near Kursk. {body[600:]}"
+        url = f"https://{source}.example/{published:%Y/%m/%d}/story-{day}-{n}"
+        record = empty_record()
+        record.update(
+            url=url,
+            canonical_url=url,
+            source=source,
+            title=titles[n].capitalize(),
+            authors=[AUTHORS[int(rng.integers(len(AUTHORS)))]],
+            published_at=format_timestamp(published),
+            published_at_raw=published.isoformat(),
+            body=body,
+            description=descriptions[n].capitalize(),
+            section=SECTIONS[n % len(SECTIONS)],
+            language="en",
+            wire=WIRES[n % len(WIRES)] if n % 10 == 0 else None,
+            topics=["nk-troops-russia"] if "Kursk" in body else [],
+            topic_scores={"nk-troops-russia": 3.0} if "Kursk" in body else {},
+            content_sha256=hashlib.sha256(body.encode()).hexdigest(),
+            dup_group=f"g{day}-{n // 20}" if n % 20 < 2 else None,
+            fetched_at=format_timestamp(published + timedelta(minutes=lateness * 1440 + 20)),
+            warc_file=f"raw/date={crawl_day:%Y-%m-%d}/crawl-{day}.warc.gz",
+            warc_record_id=f"<urn:uuid:{day:08x}-0000-0000-0000-{n:012x}>",
+            warc_offset=n * 40_000,
+            warc_length=38_000,
+            extraction={"title": "jsonld", "body": "trafilatura", "published_at": "jsonld"},
+        )
+        records.append(record)
+    return records
+
+
+@dataclass(frozen=True)
+class _Staged:
+    record: dict
+
+
+class BatchStaging:
+    """The part of `Staging` that `seal_snapshot` uses, holding one batch in memory.
+
+    Sealing through `seal_snapshot` keeps the benchmark on the production writer path without
+    paying for a million SQLite round trips that the benchmark does not measure.
+    """
+
+    def __init__(self, records: list[dict]) -> None:
+        self.records = records
+
+    def pending_claim(self) -> None:
+        return None
+
+    def claim(self, snapshot_id: str) -> int:
+        return len(self.records)
+
+    def claimed(self, snapshot_id: str) -> Iterator[_Staged]:
+        return (_Staged(r) for r in self.records)
+
+    def release(self, snapshot_id: str) -> int:
+        return len(self.records)
+
+
+def generate(
+    store: ObjectStore, articles: int, days: int, sources: int, jsonl: Path | None
+) -> None:
+    """Seal `days` daily snapshots holding `articles` in total; mirror them as JSON lines."""
+    corpus = Corpus(*_vocabulary(np.random.default_rng(7)), np.random.default_rng(11))
+    names = [f"source{n:02d}" for n in range(sources)]
+    per_day = articles // days
+    started = time.perf_counter()
+    for day in range(days):
+        count = per_day + (1 if day < articles % days else 0)
+        records = day_records(corpus, day, count, names)
+        sealed_at = datetime.combine(START + timedelta(days=day + 1), datetime.min.time(), UTC)
+        seal_snapshot(BatchStaging(records), store, clock=lambda at=sealed_at: at, worker="bench")
+        if jsonl is not None:
+            jsonl.mkdir(parents=True, exist_ok=True)
+            with open(jsonl / f"day-{day:03d}.jsonl", "w", encoding="utf-8") as handle:
+                handle.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        if day % 30 == 0:
+            print(f"  day {day}/{days}: {time.perf_counter() - started:.0f} s", flush=True)
+
+
+# --- measurements ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    query: Callable[[Archive], pyarrow.Table]
+    jsonl_sql: str
+
+
+def cases(first_day: date) -> list[Case]:
+    """The four measured queries, each with its equivalent SQL over the JSON lines."""
+
+    def at(day: date, end: bool = False) -> datetime:
+        stamp = datetime.combine(day, datetime.max.time() if end else datetime.min.time(), UTC)
+        return stamp
+
+    month_end = first_day + timedelta(days=29)
+    shown = ["published_at", "source", "title", "url"]
+    when = "coalesce(published_at, fetched_at)"
+    window = f"{when} >= '{at(first_day).isoformat()}' AND {when} <= '{{end}}'"
+    return [
+        Case(
+            "one-day filter",
+            lambda a: a.query(since=at(first_day), until=at(first_day, True), fields=shown),
+            f"SELECT published_at, source, title, url FROM jsonl WHERE "
+            f"{window.format(end=at(first_day, True).isoformat())} ORDER BY published_at DESC",
+        ),
+        Case(
+            "30-day filter, one source",
+            lambda a: a.query(
+                since=at(first_day), until=at(month_end, True), sources=["source07"], fields=shown
+            ),
+            f"SELECT published_at, source, title, url FROM jsonl WHERE "
+            f"{window.format(end=at(month_end, True).isoformat())} AND source = 'source07' "
+            "ORDER BY published_at DESC",
+        ),
+        Case(
+            f'full text "{PHRASE}", 30 days',
+            lambda a: a.query(
+                since=at(first_day), until=at(month_end, True), text=f'"{PHRASE}"', fields=shown
+            ),
+            f"SELECT published_at, source, title, url FROM jsonl WHERE "
+            f"{window.format(end=at(month_end, True).isoformat())} "
+            f"AND contains(lower(body), '{PHRASE}') ORDER BY published_at DESC",
+        ),
+        Case(
+            "COUNT(*) GROUP BY source, all",
+            lambda a: a.sql("SELECT source, count(*) AS n FROM articles GROUP BY source"),
+            "SELECT source, count(*) AS n FROM jsonl GROUP BY source",
+        ),
+    ]
+
+
+def timed(run: Callable[[], object], repeat: int) -> tuple[float, object]:
+    """Median wall time of `repeat` runs after one warm-up run."""
+    result = run()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def rows(result: object) -> int:
+    return result.num_rows if isinstance(result, pyarrow.Table) else len(result)  # type: ignore[arg-type]
+
+
+def measure_archive(archive: Archive, jsonl: Path | None, first_day: date, repeat: int) -> list:
+    results = []
+    for case in cases(first_day):
+        seconds, found = timed(lambda case=case: case.query(archive), repeat)
+        line = {"query": case.name, "seconds": round(seconds, 3), "rows": rows(found)}
+        if jsonl is not None:
+            db = duckdb.connect()
+            db.sql(
+                f"CREATE VIEW jsonl AS SELECT * FROM read_json('{jsonl}/*.jsonl', "
+                "format='newline_delimited')"
+            )
+            scan, scanned = timed(lambda db=db, case=case: db.sql(case.jsonl_sql).fetchall(), 1)
+            line |= {"jsonl_seconds": round(scan, 3), "jsonl_rows": rows(scanned)}
+            line["speedup"] = round(scan / seconds, 1)
+        print("  ", line, flush=True)
+        results.append(line)
+    return results
+
+
+def measure_s3(workdir: Path, articles: int, days: int, repeat: int) -> dict:
+    """The same queries on a moto S3 server (a separate process on loopback)."""
+    import socket
+    import subprocess
+    import sys
+
+    from newsspider.archive.s3 import S3Store
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench-secret",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    os.environ.update({k: env[k] for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")})
+    os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        store = S3Store("bench-archive", "archive", endpoint_url=endpoint)
+        store.client.create_bucket(Bucket="bench-archive")
+        started = time.perf_counter()
+        generate(store, articles, days, 30, None)
+        upload = time.perf_counter() - started
+        cache = ObjectCache(workdir / "s3-cache", max_bytes=50 * 1024**3)
+        archive = Archive(store, cache)
+        first_day = START + timedelta(days=min(days - 30, 1) if days > 30 else 0)
+        cold = []
+        for case in cases(first_day):
+            started = time.perf_counter()
+            case.query(archive)
+            cold.append(
+                {"query": case.name, "cold_seconds": round(time.perf_counter() - started, 3)}
+            )
+            print("   cold", cold[-1], flush=True)
+        warm = measure_archive(archive, None, first_day, repeat)
+        return {
+            "articles": articles,
+            "days": days,
+            "upload_seconds": round(upload, 1),
+            "cold": cold,
+            "warm": warm,
+        }
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def machine() -> str:
+    cpu = platform.processor() or "?"
+    with open("/proc/cpuinfo", encoding="utf-8") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"duckdb {duckdb.__version__}, pyarrow {pyarrow.__version__}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=1_000_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--sources", type=int, default=30)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/newsspider-bench-query"))
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per query (median)")
+    parser.add_argument("--no-jsonl", action="store_true", help="skip the JSON lines baseline")
+    parser.add_argument("--s3-articles", type=int, default=0, help="also on moto S3 (0: skip)")
+    parser.add_argument("--s3-days", type=int, default=31)
+    args = parser.parse_args()
+
+    print(f"machine: {machine()}")
+    archive_dir, jsonl = args.workdir / "archive", args.workdir / "jsonl"
+    if not (archive_dir / "manifests").is_dir():
+        print(f"generating {args.articles:,} articles over {args.days} days in {args.workdir}")
+        generate(LocalStore(archive_dir), args.articles, args.days, args.sources, jsonl)
+    files = sum(1 for _ in (archive_dir / "articles").rglob("*.parquet"))
+    size = sum(p.stat().st_size for p in (archive_dir / "articles").rglob("*.parquet"))
+    print(f"local archive: {files:,} Parquet files, {size / 1e6:,.0f} MB")
+    archive = Archive(LocalStore(archive_dir))
+    first_day = START + timedelta(days=args.days // 3)
+    report = {"machine": machine(), "files": files, "megabytes": round(size / 1e6)}
+    report["local"] = measure_archive(
+        archive, None if args.no_jsonl else jsonl, first_day, args.repeat
+    )
+    if args.s3_articles:
+        print(f"moto S3: {args.s3_articles:,} articles over {args.s3_days} days")
+        report["s3"] = measure_s3(args.workdir, args.s3_articles, args.s3_days, args.repeat)
+    (args.workdir / "results.json").write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,267 @@
+"""What a query asks for, as validated values and a DuckDB `WHERE` clause.
+
+Full-text search uses the topic query language (`newsspider.relevance`). Its exact semantics
+(tokens, phrases, NEAR, accents folded) are applied in Python, which is slow per record; so
+the words a match cannot do without are first pushed down to DuckDB as `contains()` tests,
+and only the records that pass them are tokenized. The push-down never drops a record the
+full query would match: it only requires substrings that every match contains.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Literal
+
+import pyarrow as pa
+
+from newsspider.record import FIELDS, LIST_FIELDS, MAP_FIELDS
+from newsspider.relevance import FIELDS as TEXT_FIELDS
+from newsspider.relevance import (
+    And,
+    Near,
+    Node,
+    Not,
+    Or,
+    Query,
+    QuerySyntaxError,
+    Term,
+    normalize,
+    parse_query,
+)
+
+TimeField = Literal["published", "fetched"]
+#: Fields a result can be ordered by: the scalar ones (lists and maps have no order).
+SORTABLE = tuple(name for name in FIELDS if name not in LIST_FIELDS | MAP_FIELDS)
+
+
+class QueryError(ValueError):
+    """A query the user asked for cannot be answered as asked; the message is one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimeWindow:
+    """`since <= t <= until` on the publication time (else fetch time) or the fetch time."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    by: TimeField = "published"
+
+    def __post_init__(self) -> None:
+        if self.by not in ("published", "fetched"):
+            raise QueryError(f"time field must be 'published' or 'fetched', not {self.by!r}")
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise QueryError(f"{name} must be timezone-aware")
+        if self.since and self.until and self.since > self.until:
+            raise QueryError("since is later than until: the time window is empty")
+
+    @property
+    def column(self) -> str:
+        return "coalesce(published_at, fetched_at)" if self.by == "published" else "fetched_at"
+
+    def overlaps(self, low: datetime | None, high: datetime | None) -> bool:
+        """Whether the closed range [low, high] may hold a time inside the window."""
+        if low is None or high is None:
+            return False
+        return (self.since is None or high >= self.since) and (
+            self.until is None or low <= self.until
+        )
+
+    def covers_day(self, day: date) -> bool:
+        start = datetime.combine(day, time.min, UTC)
+        return self.overlaps(start, start + timedelta(days=1) - timedelta(microseconds=1))
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Every filter a query may combine; empty values filter nothing."""
+
+    window: TimeWindow = field(default_factory=TimeWindow)
+    sources: tuple[str, ...] = ()
+    topic: str | None = None
+    text: Query | None = None
+    url: tuple[str, ...] = ()
+    wire: str | None = None
+    language: str | None = None
+    dup_group: str | None = None
+
+    def where(self) -> tuple[str, list]:
+        """A `WHERE` clause (or "") and its parameters, for all but the text search."""
+        clauses: list[str] = []
+        params: list = []
+        if self.window.since:
+            clauses.append(f"{self.window.column} >= ?")
+            params.append(self.window.since)
+        if self.window.until:
+            clauses.append(f"{self.window.column} <= ?")
+            params.append(self.window.until)
+        if self.sources:
+            clauses.append(f"source IN ({', '.join('?' for _ in self.sources)})")
+            params.extend(self.sources)
+        if self.topic:
+            clauses.append("list_contains(topics, ?)")
+            params.append(self.topic)
+        if self.url:
+            marks = ", ".join("?" for _ in self.url)
+            clauses.append(f"(url IN ({marks}) OR canonical_url IN ({marks}))")
+            params.extend([*self.url, *self.url])
+        if self.wire:
+            clauses.append("lower(wire) = lower(?)")
+            params.append(self.wire)
+        if self.language:
+            clauses.append("lower(language) = lower(?)")
+            params.append(self.language)
+        if self.dup_group:
+            clauses.append("dup_group = ?")
+            params.append(self.dup_group)
+        return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+@dataclass(frozen=True, slots=True)
+class TextPushdown:
+    """The SQL half of a text search: `condition` tests the columns `folded` names, which
+    `select` adds (each field folded once per row, not once per word)."""
+
+    condition: str
+    params: list
+    fields: tuple[str, ...]
+
+    @classmethod
+    def of(cls, query: Query) -> TextPushdown | None:
+        params: list = []
+        condition = _pushdown(query.root, params)
+        if condition is None:
+            return None
+        return cls(condition, params, tuple(n for n in TEXT_FIELDS if folded(n) in condition))
+
+    @property
+    def select(self) -> str:
+        return ", ".join(f'strip_accents(lower("{n}")) AS {folded(n)}' for n in self.fields)
+
+
+def folded(name: str) -> str:
+    return f"_folded_{name}"
+
+
+def parse_text(text: str) -> Query:
+    """A `--text` search in the topic query language; plain words must all occur."""
+    try:
+        return parse_query(text)
+    except QuerySyntaxError as exc:
+        raise QueryError(f"text query {text!r}: {exc}") from None
+
+
+def text_matches(query: Query, table: pa.Table) -> pa.Array:
+    """A boolean mask: which rows the full text query matches (exact, in Python)."""
+    columns = {name: table.column(name).to_pylist() for name in TEXT_FIELDS}
+    return pa.array(
+        [
+            query.score({name: columns[name][row] for name in TEXT_FIELDS}) > 0
+            for row in range(table.num_rows)
+        ],
+        pa.bool_(),
+    )
+
+
+def check_fields(names: Sequence[str]) -> list[str]:
+    """The names as given, or a QueryError naming the unknown ones and the known ones."""
+    unknown = [name for name in names if name not in FIELDS]
+    if unknown:
+        raise QueryError(f"unknown field(s): {', '.join(unknown)} (known: {', '.join(FIELDS)})")
+    if not names:
+        raise QueryError("no fields chosen")
+    return list(dict.fromkeys(names))
+
+
+def check_sort(name: str) -> str:
+    if name not in SORTABLE:
+        raise QueryError(f"cannot sort by {name!r} (sortable: {', '.join(SORTABLE)})")
+    return name
+
+
+def parse_when(value: str, option: str, *, now: datetime, end_of_day: bool = False) -> datetime:
+    """A CLI time: ISO date or date-time (UTC unless it has an offset), or `3d`/`12h` ago.
+
+    A bare date given as an upper bound means the end of that day, so `--since 2026-11-05
+    --until 2026-11-05` is the whole day.
+    """
+    text = value.strip()
+    if len(text) > 1 and text[-1] in "dh" and text[:-1].isdigit():
+        amount = int(text[:-1])
+        return now - (timedelta(days=amount) if text[-1] == "d" else timedelta(hours=amount))
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime.combine(day, time.max if end_of_day else time.min, UTC)
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise QueryError(
+            f"{option}: cannot read {value!r} as a date (use 2026-11-05, "
+            "2026-11-05T10:00:00+09:00, or 3d / 12h ago)"
+        ) from None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _pushdown(node: Node, params: list) -> str | None:
+    """A SQL condition every match of `node` satisfies, or None when there is none to give.
+
+    Words are searched as lower-cased, accent-stripped substrings, a superset of the token
+    match (a word, a prefix, a phrase's words in any order). The tokenizer also folds
+    compatibility characters (`ß` to "ss", `ﬁ`, full-width and circled letters) that DuckDB's
+    `lower`/`strip_accents` keep: a field holding any that fold into the word's letters stays
+    a candidate. NOT gives nothing to push down.
+    """
+    if isinstance(node, Term):
+        fields = node.fields or TEXT_FIELDS
+        parts = []
+        for word in node.words:
+            tests = [f"contains({folded(name)}, ?)" for name in fields]
+            params.extend([word] * len(fields))
+            if folding := _folding_into(word):  # only when no plain match: evaluated last
+                tests.extend(f"regexp_matches({name}, ?)" for name in fields)
+                params.extend([f"[{folding}]"] * len(fields))
+            parts.append(tests[0] if len(tests) == 1 else f"({' OR '.join(tests)})")
+        return " AND ".join(parts)
+    if isinstance(node, And | Near):
+        operands = node.operands if isinstance(node, And) else (node.left, node.right)
+        pushed = [p for operand in operands if (p := _pushdown(operand, params))]
+        return " AND ".join(pushed) or None
+    if isinstance(node, Or):
+        trial: list = []
+        pushed = [_pushdown(operand, trial) for operand in node.operands]
+        if not all(pushed):
+            return None
+        params.extend(trial)
+        return "(" + " OR ".join(f"({p})" for p in pushed) + ")"
+    assert isinstance(node, Not)
+    return None
+
+
+def _folding_into(word: str) -> str:
+    """Characters the tokenizer folds into one of `word`'s characters but DuckDB does not."""
+    return "".join(sorted({source for char in word for source in _odd_folds().get(char, "")}))
+
+
+@cache
+def _odd_folds() -> dict[str, str]:
+    """Folded character -> the characters whose tokenizer folding (NFKD, casefold) differs
+    from DuckDB's `strip_accents(lower(c))` yet yields it; computed once (~0.3 s)."""
+    folds: dict[str, set[str]] = {}
+    ismark = unicodedata.combining
+    for point in range(0x80, 0x30000):
+        if 0xD800 <= point < 0xE000:
+            continue
+        char = chr(point)
+        folded = normalize(char)
+        bare = "".join(c for c in unicodedata.normalize("NFD", char.lower()) if not ismark(c))
+        plain = unicodedata.normalize("NFC", bare)
+        if folded != plain:
+            for target in folded:
+                if target.isalnum():
+                    folds.setdefault(target, set()).add(char)
+    return {target: "".join(sorted(chars)) for target, chars in folds.items()}
