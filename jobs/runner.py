@@ -40,8 +40,11 @@ from jobs.settings import (
     service_settings,
     state_dir,
 )
+from newsspider.archive.compact import compact
+from newsspider.archive.store import open_store
 from newsspider.config import Config, load_config
 from newsspider.dedup.seen import open_seen_store
+from newsspider.query.manifests import read_manifests
 
 log = logging.getLogger(__name__)
 
@@ -257,7 +260,17 @@ class Runner:
             purged = store.purge_expired()
         finally:
             store.close()
-        return RunOutcome(OK, detail={"purged": purged})
+        archive = open_store(self.config.archive.uri, **self.config.archive.store_options())
+        compacted = compact(archive, read_manifests(archive, None))
+        return RunOutcome(
+            OK,
+            snapshot_id=compacted.snapshot_id,
+            detail={
+                "purged": purged,
+                "files_merged": compacted.files_merged,
+                "deleted": compacted.deleted,
+            },
+        )
 
     def _yields(self, group: str, summary: dict) -> dict[str, int]:
         kept = summary.get("kept_by_source", {})

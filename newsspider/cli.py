@@ -22,7 +22,7 @@ from rich.text import Text
 from newsspider import __version__
 from newsspider.archive.publish import seal
 from newsspider.archive.snapshot import SnapshotResult
-from newsspider.archive.store import KeyNotFound, StoreError
+from newsspider.archive.store import KeyNotFound, StoreError, open_store
 from newsspider.archive.warc import read_response
 from newsspider.config import (
     CONFIG_ENV,
@@ -200,6 +200,42 @@ def run(
     err.print(f"config: {path}")
     print_summary(_crawl(path, source, group, verbose))
     print_snapshot(seal(cfg))
+
+
+@app.command()
+def compact(
+    config: ConfigOption = None,
+    before: Annotated[
+        str | None, typer.Option(help="Only days before this date (default: today, UTC).")
+    ] = None,
+    grace_hours: Annotated[
+        float, typer.Option(help="Delete superseded files only this long after compaction.")
+    ] = 6.0,
+) -> None:
+    """Merge each closed day's small Parquet files into one per source (keeps manifests true)."""
+    from newsspider.archive.compact import compact as run_compact
+    from newsspider.query.manifests import read_manifests
+
+    _, cfg = open_config(config)
+    store = open_store(cfg.archive.uri, **cfg.archive.store_options())
+    until = None
+    if before:
+        try:
+            until = datetime.fromisoformat(before).replace(tzinfo=UTC)
+        except ValueError:
+            raise UserError(f"--before: cannot read {before!r} as a date (2026-11-05)") from None
+    result = run_compact(
+        store, read_manifests(store, None), before=until, grace=timedelta(hours=grace_hours)
+    )
+    if result.snapshot_id is None:
+        err.print("compact: nothing to merge")
+    else:
+        err.print(
+            f"compact {result.snapshot_id}: {result.files_merged} files merged into "
+            f"{result.partitions} ({result.articles} articles)"
+        )
+    if result.deleted:
+        err.print(f"compact: deleted {result.deleted} superseded files")
 
 
 @app.command()

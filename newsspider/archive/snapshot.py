@@ -73,13 +73,13 @@ def partition_date(record: dict) -> str:
     return stamp[:10] if stamp else "unknown"
 
 
-def _parquet_bytes(table: pa.Table) -> bytes:
+def parquet_bytes(table: pa.Table) -> bytes:
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
     return buffer.getvalue()
 
 
-def _file_entry(key: str, data: bytes, **extra) -> dict:
+def file_entry(key: str, data: bytes, **extra) -> dict:
     return {"key": key, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), **extra}
 
 
@@ -90,7 +90,7 @@ def _publish_raw(store: ObjectStore, spool: Path, snapshot_id: str) -> tuple[lis
         data = path.read_bytes()
         key = warc_key(path.name)
         store.put(key, data)
-        raw.append(_file_entry(key, data))
+        raw.append(file_entry(key, data))
         index_rows.extend(read_index(path))
     by_date: dict[str, list[dict]] = defaultdict(list)
     for row in index_rows:
@@ -98,13 +98,13 @@ def _publish_raw(store: ObjectStore, spool: Path, snapshot_id: str) -> tuple[lis
     indexes = []
     for day, rows in sorted(by_date.items()):
         key = f"raw_index/date={day}/part-{snapshot_id}.parquet"
-        data = _parquet_bytes(pa.Table.from_pylist(rows, schema=RAW_INDEX_SCHEMA))
+        data = parquet_bytes(pa.Table.from_pylist(rows, schema=RAW_INDEX_SCHEMA))
         store.put(key, data)
-        indexes.append(_file_entry(key, data, date=day, rows=len(rows)))
+        indexes.append(file_entry(key, data, date=day, rows=len(rows)))
     return raw, indexes
 
 
-def _time_range(records: list[dict], name: str) -> list[str | None]:
+def time_range(records: list[dict], name: str) -> list[str | None]:
     values = sorted(r[name] for r in records if r.get(name))
     return [values[0], values[-1]] if values else [None, None]
 
@@ -145,15 +145,15 @@ def seal_snapshot(
 
     def publish_partition(date: str, source: str, rows: list[dict]) -> dict:
         key = f"articles/date={date}/source={source}/part-{snapshot_id}.parquet"
-        data = _parquet_bytes(records_to_table(rows))
+        data = parquet_bytes(records_to_table(rows))
         store.put(key, data)
-        return _file_entry(
+        return file_entry(
             key,
             data,
             date=date,
             source=source,
             rows=len(rows),
-            published_range=_time_range(rows, "published_at"),
+            published_range=time_range(rows, "published_at"),
         )
 
     with ThreadPoolExecutor(max_workers=UPLOAD_WORKERS) as pool:
@@ -178,8 +178,8 @@ def seal_snapshot(
         "worker": worker,
         "articles": len(records),
         "by_source": dict(sorted(by_source.items())),
-        "published_range": _time_range(records, "published_at"),
-        "fetched_range": _time_range(records, "fetched_at"),
+        "published_range": time_range(records, "published_at"),
+        "fetched_range": time_range(records, "fetched_at"),
         "files": files,
         "raw": raw,
         "raw_index": raw_index,

@@ -15,6 +15,7 @@ from datetime import date
 
 import pyarrow as pa
 
+from newsspider.archive.compact import live_manifests
 from newsspider.archive.snapshot import MANIFEST_PREFIX
 from newsspider.archive.store import ObjectStore, StoreError
 from newsspider.query.cache import ObjectCache
@@ -56,7 +57,7 @@ def read_manifests(store: ObjectStore, cache: ObjectCache | None) -> list[dict]:
             manifests.append(json.loads(data))
         except ValueError:
             raise StoreError(f"{store.uri}: manifest {key} is not valid JSON") from None
-    return sorted(manifests, key=lambda m: m["snapshot_id"])
+    return live_manifests(sorted(manifests, key=lambda m: m["snapshot_id"]))
 
 
 def _range(pair: Sequence[str | None] | None) -> tuple:
