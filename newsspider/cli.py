@@ -282,24 +282,6 @@ def init(
     err.print(f"wrote {path}")
 
 
-def _parse_when(value: str | None, option: str) -> datetime | None:
-    if value is None:
-        return None
-    text = value.strip()
-    if text.endswith(("d", "h")) and text[:-1].isdigit():
-        amount = int(text[:-1])
-        delta = timedelta(days=amount) if text.endswith("d") else timedelta(hours=amount)
-        return datetime.now(UTC) - delta
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise UserError(
-            f"{option}: cannot read {value!r} as a date (use 2026-11-05, "
-            "2026-11-05T10:00:00+09:00, or 3d / 12h ago)"
-        ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def write_records(
     rows: pa.Table | list[dict],
     fmt: OutputFormat,
@@ -640,11 +622,14 @@ def demo(
         print_summary(_crawl(path, None, None, verbose))
     cfg = load_config(path)
     print_snapshot(seal(cfg))
-    err.print(f"\nSample query: newsspider query --config {path} --limit 10")
-    result = Archive.open(cfg.archive.uri, **cfg.archive.store_options()).query(
-        fields=TABLE_FIELDS, limit=10
+    sample = ["published_at", "source", "wire", "title"]
+    err.print(
+        f"\nSample query: newsspider query --config {path} --fields {','.join(sample)} --limit 10"
     )
-    write_records(table_to_records(result), OutputFormat.table, TABLE_FIELDS)
+    result = Archive.open(cfg.archive.uri, **cfg.archive.store_options()).query(
+        fields=sample, limit=10
+    )
+    write_records(result, OutputFormat.table, sample)
 
 
 def demo_config_text(sources: list[dict], workdir: Path) -> str:
