@@ -33,6 +33,11 @@ class ConfigError(Exception):
     """A configuration problem, already phrased for the user (file, key, problem)."""
 
 
+def mask_secret(uri: str) -> str:
+    """A URI with any `user:password@` replaced, fit for messages and logs."""
+    return re.sub(r"(?<=://)[^/@\s]*@", "***@", uri)
+
+
 def _check_slug(value: str) -> str:
     if not SLUG_RE.match(value):
         raise ValueError(
@@ -185,7 +190,7 @@ class ArchiveConfig(_Model):
     @classmethod
     def _scheme(cls, value: str) -> str:
         if not re.match(r"^(file|s3)://.+", value):
-            raise ValueError(f"must start with file:// or s3://, got {value!r}")
+            raise ValueError(f"must start with file:// or s3://, got {mask_secret(value)!r}")
         return value
 
 
@@ -218,7 +223,7 @@ class StateConfig(_Model):
     @classmethod
     def _scheme(cls, value: str) -> str:
         if not re.match(r"^(sqlite:///|redis://|rediss://).+", value):
-            raise ValueError(f"must start with sqlite:/// or redis://, got {value!r}")
+            raise ValueError(f"must start with sqlite:/// or redis://, got {mask_secret(value)!r}")
         return value
 
 

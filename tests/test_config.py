@@ -112,3 +112,10 @@ def test_cli_reports_config_errors_in_one_line_without_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert f"{path}: invalid configuration" in result.stderr
     assert "crawl.concurrency" in result.stderr
+
+
+def test_bad_uri_error_does_not_echo_its_password():
+    with pytest.raises(ConfigError) as caught:
+        parse_config('[state]\nuri = "postgres://user:s3cr3t-pw@db.example/news"\n', "c.toml")
+    assert "s3cr3t-pw" not in str(caught.value)
+    assert "state.uri" in str(caught.value)

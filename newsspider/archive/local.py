@@ -38,6 +38,7 @@ class LocalStore:
     def _write(self, path: Path, data: bytes, *, if_absent: bool) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{_TMP_PREFIX}{os.getpid()}-")
+        os.fchmod(fd, 0o644)  # archive files are for readers too (query services, web UI)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)

@@ -28,12 +28,19 @@ def seal(config: Config, *, worker: str = "local") -> SnapshotResult | None:
 
     try:
         with Staging(config.state.staging) as staging:
-            return seal_snapshot(
-                staging,
-                open_store(config.archive.uri, **config.archive.store_options()),
-                worker=worker,
-                spool=Path(config.state.spool),
-                on_sealed=remember,
-            )
+            store = open_store(config.archive.uri, **config.archive.store_options())
+            result = None
+            while True:
+                sealed = seal_snapshot(
+                    staging,
+                    store,
+                    worker=worker,
+                    spool=Path(config.state.spool),
+                    on_sealed=remember,
+                )
+                result = sealed or result
+                # A resumed seal finishes the interrupted snapshot only; seal what came since.
+                if sealed is None or not sealed.resumed:
+                    return result
     finally:
         seen.close()

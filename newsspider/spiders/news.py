@@ -180,7 +180,7 @@ class NewsSpider(Spider):
     async def _parse_aside(self, parse: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a discovery parser in a thread, one document at a time.
 
-        A 10 MB feed of 100,000 entries takes feedparser ~10 s and ~120 MB: the reactor keeps
+        A 10 MB feed of 100,000 entries takes feedparser ~10 s and ~150 MB: the reactor keeps
         downloading meanwhile, and two such documents never take their memory at once.
         """
         async with self._parsing:

@@ -1,0 +1,269 @@
+"""End-to-end crawl speed and memory: newsspider against a minimal Scrapy + trafilatura spider.
+
+Both crawl the same N pre-rendered article pages (found through a sitemap index) from a small
+asyncio HTTP server in its own process on 127.0.0.30. newsspider runs `newsspider crawl`
+with extraction, relevance, de-duplication (URL, content hash, near-duplicates), WARC capture
+and durable staging; the baseline is what one writes in an afternoon: a Scrapy spider whose
+callback calls trafilatura and yields a dict to a JSON-lines feed. Each crawl runs in a
+child process; its pages/s (articles fetched / crawl time from Scrapy's stats, and with
+process start-up) and its peak RSS (`wait4`) are printed with the machine they ran on.
+
+Targets: at least the baseline's pages/s; peak RSS under 400 MB and flat from 2,000 to 20,000
+pages. Run: ``.venv/bin/python benchmarks/bench_crawl.py [--pages 2000 20000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from datetime import UTC, datetime, timedelta
+from html import escape
+from pathlib import Path
+
+import tomli_w
+
+HOST = "127.0.0.30"
+SEED = 20261105
+VOCABULARY = (
+    "troops soldiers deployment border region officials intelligence ministry statement "
+    "government report artillery drones village forces defence casualties agency sources "
+    "analysts treaty talks pressure sanctions supply convoy offensive frontline spokesman "
+    "regional command counteroffensive assessment reconnaissance battalion weapons shells "
+    "winter logistics evacuation satellite imagery corridor briefing commander withdrawal"
+)
+WORDS = VOCABULARY.split()
+BOILERPLATE = "".join(
+    f'<li><a href="/section/{n}">Section {n}</a></li>' for n in range(60)
+)  # navigation and footers, as on real news pages
+
+
+def article_page(number: int, now: datetime) -> bytes:
+    """One news article of ~25 kB: unique text, JSON-LD, navigation, footer."""
+    chance = random.Random(SEED + number)
+    title = f"North Korean troops in Kursk: report {number} on {' '.join(chance.sample(WORDS, 4))}"
+    published = (now - timedelta(minutes=number % 600)).isoformat(timespec="seconds")
+    paragraphs = "".join(
+        "<p>"
+        + " ".join(chance.choice(WORDS) for _ in range(60))
+        + (" North Korean troops deployed to Kursk, Russia, officials said." if i == 0 else "")
+        + "</p>"
+        for i in range(12)
+    )
+    metadata = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": title,
+            "datePublished": published,
+            "author": {"@type": "Person", "name": "Benchmark Reporter"},
+        }
+    )
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{escape(title)}</title><script type='application/ld+json'>{metadata}</script>"
+        f"</head><body><nav><ul>{BOILERPLATE}</ul></nav><main><article><h1>{escape(title)}</h1>"
+        f"<p class='byline'>By Benchmark Reporter</p>{paragraphs}</article></main>"
+        f"<footer><ul>{BOILERPLATE}</ul></footer></body></html>"
+    ).encode()
+
+
+def site(pages: int, base: str) -> dict[str, bytes]:
+    """Every response body by path: robots.txt, a sitemap index, sitemaps of 1,000 URLs, pages."""
+    now = datetime.now(UTC)
+    routes = {"/robots.txt": b"User-agent: *\nAllow: /\n", "/": b"<html><body>Bench</body></html>"}
+    children = []
+    for start in range(0, pages, 1000):
+        path = f"/sitemap-{start // 1000}.xml"
+        children.append(base + path)
+        locs = "".join(
+            f"<url><loc>{base}/news/{n}</loc></url>" for n in range(start, min(pages, start + 1000))
+        )
+        routes[path] = (
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"{locs}</urlset>"
+        ).encode()
+    index = "".join(f"<sitemap><loc>{url}</loc></sitemap>" for url in children)
+    routes["/sitemap.xml"] = (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{index}</sitemapindex>"
+    ).encode()
+    for number in range(pages):
+        routes[f"/news/{number}"] = article_page(number, now)
+    return routes
+
+
+async def serve(pages: int, port: int) -> None:
+    """A keep-alive HTTP/1.1 server answering GETs from pre-rendered bytes (no parsing cost)."""
+    base = f"http://{HOST}:{port}"
+    responses = {
+        path: b"HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n%s"
+        % (
+            b"application/xml" if path.endswith(".xml") else b"text/html; charset=utf-8",
+            len(body),
+            body,
+        )
+        for path, body in site(pages, base).items()
+    }
+    missing = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while head := await reader.readuntil(b"\r\n\r\n"):
+                path = head.split(b" ", 2)[1].decode("latin-1")
+                writer.write(responses.get(path, missing))
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(handle, HOST, port, backlog=256)
+    print("ready", flush=True)
+    async with server:
+        await server.serve_forever()
+
+
+BASELINE = """
+import sys, trafilatura
+from scrapy.crawler import CrawlerProcess
+from scrapy.spiders import SitemapSpider
+
+class Baseline(SitemapSpider):
+    name = "baseline"
+    sitemap_urls = [sys.argv[1]]
+
+    def parse(self, response):
+        self.crawler.stats.inc_value("newsspider/pages/articles")  # same count as newsspider's
+        doc = trafilatura.bare_extraction(
+            response.text, url=response.url, with_metadata=True, include_comments=False
+        )
+        if doc is not None:
+            doc = doc.as_dict()
+            yield {k: doc.get(k) for k in ("url", "title", "author", "date", "text")}
+
+process = CrawlerProcess({
+    "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 32, "DOWNLOAD_DELAY": 0,
+    "ROBOTSTXT_OBEY": True, "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False,
+    "LOG_LEVEL": "INFO", "FEEDS": {sys.argv[2]: {"format": "jsonlines"}},
+})
+process.crawl(Baseline)
+process.start()
+"""
+
+
+def crawl(command: list[str], cwd: Path) -> dict:
+    """Run one crawl process; its wall time, peak RSS, and Scrapy's closing stats."""
+    started = time.perf_counter()
+    with open(cwd / "crawl.log", "w+b") as log:
+        process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        log.seek(0)
+        text = log.read().decode("utf-8", "replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{command[:4]} failed:\n{text[-3000:]}")
+    stats = dict(re.findall(r"'([^']+)': ([\d.]+)[,}]", text.rpartition("Dumping Scrapy")[2]))
+    return {"wall": wall, "peak_mb": usage.ru_maxrss / 1024, "stats": stats}
+
+
+def newsspider_crawl(base: str, workdir: Path) -> dict:
+    from newsspider.cli import demo_config_text
+
+    source = {
+        "name": "bench",
+        "kind": "newspaper",
+        "home": base + "/",
+        "allowed_domains": [HOST],
+        "sitemaps": [base + "/sitemap.xml"],
+        "robots_sitemaps": False,
+        "article_url_pattern": "/news/",
+        "group": "default",
+    }
+    data = tomllib.loads(demo_config_text([source], workdir))
+    data["crawl"].update(concurrency=32, concurrency_per_domain=32, download_delay=0)
+    config = workdir / "newsspider.toml"
+    config.write_text(tomli_w.dumps(data))
+    result = crawl(
+        [sys.executable, "-m", "newsspider", "crawl", "--config", str(config), "-v"], workdir
+    )
+    result["articles"] = int(result["stats"].get("newsspider/pages/articles", 0))
+    result["kept"] = int(result["stats"].get("newsspider/kept", 0))
+    return result
+
+
+def baseline_crawl(base: str, workdir: Path) -> dict:
+    script = workdir / "baseline.py"
+    script.write_text(BASELINE)
+    items = workdir / "items.jsonl"
+    result = crawl([sys.executable, str(script), base + "/sitemap.xml", str(items)], workdir)
+    result["articles"] = int(result["stats"].get("newsspider/pages/articles", 0))
+    result["kept"] = int(result["stats"].get("item_scraped_count", 0))
+    return result
+
+
+def rate(result: dict) -> tuple[float, float]:
+    elapsed = float(result["stats"]["elapsed_time_seconds"])
+    return result["articles"] / elapsed, result["articles"] / result["wall"]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    with open("/proc/cpuinfo") as info:
+        names = [line.split(":", 1)[1].strip() for line in info if line.startswith("model name")]
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{names[0] if names else cpu}, {os.cpu_count()} cores, {memory:.0f} GB RAM, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def bench(pages: int, port: int) -> None:
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(pages), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+        base = f"http://{HOST}:{port}"
+        for name, run in (("newsspider", newsspider_crawl), ("baseline", baseline_crawl)):
+            with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as workdir:
+                result = run(base, Path(workdir))
+            crawl_rate, wall_rate = rate(result)
+            print(
+                f"{pages:>6} pages  {name:<10}  {crawl_rate:6.1f} pages/s crawling "
+                f"({wall_rate:6.1f} with start-up)  peak RSS {result['peak_mb']:5.0f} MB  "
+                f"articles {result['articles']}, kept {result['kept']}",
+                flush=True,
+            )
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pages", type=int, nargs="+", default=[2000])
+    parser.add_argument("--port", type=int, default=8730)
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve is not None:
+        asyncio.run(serve(args.serve, args.port))
+        return
+    print(f"machine: {machine()}")
+    for pages in args.pages:
+        bench(pages, args.port)
+
+
+if __name__ == "__main__":
+    main()
