@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
-import os
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,9 +20,9 @@ from newsspider.dedup.neardup import (
     shingle_hashes,
     similarity,
 )
+from tests.dedup.conftest import REDIS_URL
 
 DATA = Path(__file__).parent / "data"
-REDIS_URL = "redis://127.0.0.1:6379/0"
 WEEK = timedelta(days=7)
 
 WIRE = "\n\n".join(
@@ -79,29 +77,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture
-def client():
-    """The real Redis on loopback; a missing Redis skips locally but fails under CI."""
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but Redis at {REDIS_URL} is unreachable: {exc}")
-        pytest.skip(f"Redis at {REDIS_URL} is unreachable (start one, or set CI to fail)")
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def prefix(client):
-    prefix = f"test:{uuid.uuid4().hex}:"
-    yield prefix
-    keys = list(client.scan_iter(match=f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
 
 
 def test_signature_equals_datasketch_affine32_minhash():

@@ -1,40 +1,13 @@
 from __future__ import annotations
 
-import os
 import time
-import uuid
 from datetime import timedelta
 
-import pytest
 import redis
 
 from newsspider.dedup.seen import open_seen_store
 from newsspider.dedup.seen_redis import RedisSeenStore
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture
-def client():
-    """The real Redis on loopback; a missing Redis skips locally but fails under CI."""
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but Redis at {REDIS_URL} is unreachable: {exc}")
-        pytest.skip(f"Redis at {REDIS_URL} is unreachable (start one, or set CI to fail)")
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def prefix(client):
-    prefix = f"test:{uuid.uuid4().hex}:"
-    yield prefix
-    keys = list(client.scan_iter(match=f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
+from tests.dedup.conftest import REDIS_URL
 
 
 def test_urls_and_contents_are_shared_between_two_workers(client, prefix):
