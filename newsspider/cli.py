@@ -71,6 +71,15 @@ class OutputFormat(StrEnum):
     parquet = "parquet"
 
 
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to FILE (required for parquet).")
+]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Download from S3 afresh; ignore the local cache.")
+]
+
+
 def open_config(path: Path | None) -> tuple[Path, Config]:
     resolved = resolve_config_path(path)
     return resolved, load_config(resolved)
@@ -384,13 +393,9 @@ def query(
         typer.Option(help="FIELD (largest/newest first) or FIELD:asc [default: published_at]."),
     ] = None,
     limit: Annotated[int | None, typer.Option(help="At most N articles.")] = None,
-    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to FILE (required for parquet).")
-    ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Download from S3 afresh; ignore the local cache.")
-    ] = False,
+    format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Query sealed snapshots of the archive."""
     from newsspider.query.filters import parse_when
@@ -438,13 +443,9 @@ def sql(
     archive: Annotated[
         str | None, typer.Option(help="Archive URI (default: [archive] uri of the config).")
     ] = None,
-    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to FILE (required for parquet).")
-    ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Download from S3 afresh; ignore the local cache.")
-    ] = False,
+    format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Run read-only SQL (DuckDB) over sealed snapshots: views articles, snapshots, raw_index."""
     from newsspider.query.sql import check_read_only
