@@ -9,10 +9,11 @@ between leaves the claim in place and the next seal resumes that same snapshot i
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from newsspider.sqlitedb import connect_wal
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS staged (
@@ -39,10 +40,7 @@ class Staging:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db = connect_wal(self.path)
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:

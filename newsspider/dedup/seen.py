@@ -7,12 +7,13 @@ by the state URI (`open_seen_store`).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
+
+from newsspider.sqlitedb import connect_wal
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS seen_urls (key TEXT PRIMARY KEY, seen_at REAL NOT NULL) WITHOUT ROWID;
@@ -46,12 +47,9 @@ class SqliteSeenStore:
 
     def __init__(self, path: str | Path, ttl: timedelta, clock=lambda: datetime.now(UTC)):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.ttl = ttl
         self.clock = clock
-        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db = connect_wal(self.path)
         self._db.executescript(_SCHEMA)
 
     def _cutoff(self) -> float:

@@ -8,12 +8,12 @@ purged, which keeps the file bounded by the number of stories of the last day or
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from newsspider.dedup.revisions import due_rechecks
+from newsspider.sqlitedb import connect_wal
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tracked (
@@ -61,11 +61,8 @@ class RevisionTracker:
 
     def __init__(self, path: str | Path, offsets: tuple[timedelta, ...]) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.offsets = offsets
-        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db = connect_wal(self.path)
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:

@@ -35,10 +35,14 @@ def check_worker_id(worker: str) -> str:
 
 
 def worker_config(config: Config, worker: str) -> Config:
-    """The config as this worker uses it: its own staging file and WARC spool."""
+    """The config as this worker uses it: its own staging, WARC spool and re-check list."""
     home = Path(config.state.staging).parent / "workers" / check_worker_id(worker)
     state = config.state.model_copy(
-        update={"staging": str(home / "staging.db"), "spool": str(home / "warc")}
+        update={
+            "staging": str(home / "staging.db"),
+            "spool": str(home / "warc"),
+            "revisions": str(home / "revisions.db"),
+        }
     )
     return config.model_copy(update={"state": state})
 

@@ -115,21 +115,25 @@ def worker_log(config: Path, worker: str) -> str:
 
 
 def start_idle_workers(
-    config: Path, names: list[str], exit_when_idle: float = 5
+    config: Path, names: list[str], exit_when_idle: float = 15
 ) -> list[subprocess.Popen]:
     """Start workers and wait until each beats, so that all of them share the next round
     (a worker started late on a loaded machine could otherwise find the work all done);
-    `exit_when_idle` must cover the wait for the slowest one to start."""
+    `exit_when_idle` must cover the wait for the slowest one to start: a cold start on a
+    fresh virtualenv (byte-compiling Scrapy and Twisted) takes several seconds."""
     workers = [start_worker(config, name, exit_when_idle=exit_when_idle) for name in names]
     loaded = load_config(config)
     client = redis.Redis.from_url(loaded.state.uri)
     beats = Heartbeats(client, ClusterKeys(loaded.distributed.key_prefix), 1.0)
     try:
-        poll(
-            lambda: set(names) <= {beat.worker for beat in beats.workers() if beat.alive},
-            60,
-            f"workers {names} to start",
-        )
+
+        def started() -> bool:
+            for name, process in zip(names, workers, strict=True):
+                if process.poll() is not None:
+                    pytest.fail(f"worker {name} exited early:\n{worker_log(config, name)}")
+            return set(names) <= {beat.worker for beat in beats.workers() if beat.alive}
+
+        poll(started, 60, f"workers {names} to start")
     finally:
         client.close()
     return workers
