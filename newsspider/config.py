@@ -245,6 +245,12 @@ class CrawlConfig(_Model):
         description="Requests one feed, sitemap or section page may cause; the rest are ignored.",
     )
     keep_irrelevant: bool = Field(False, description="Archive records matching no topic too.")
+    analysis_workers: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description="Processes that extract and score pages; 0 = one per CPU core.",
+    )
     mode: Literal["local", "distributed"] = Field(
         "local",
         description="`distributed`: `newsspider worker` processes share one Redis frontier "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
@@ -51,7 +52,10 @@ class WarcCaptureMiddleware:
     """Write every exchange to the WARC spool as it came off the wire (before decompression).
 
     Sits next to the downloader (priority 950) so it sees redirects, robots.txt, feeds and
-    sitemaps too; the response's reference is left in `request.meta["warc"]`.
+    sitemaps too; the response's reference is left in `request.meta["warc"]`. Records are
+    written by one thread of their own, in order: gzip and digests release the GIL, so the
+    reactor keeps downloading meanwhile, and a response moves on only once its bytes are
+    in the file its reference points to.
     """
 
     def __init__(self, crawler) -> None:
@@ -62,13 +66,14 @@ class WarcCaptureMiddleware:
         self.spool = WarcSpool(
             config.state.spool, max_bytes=config.archive.warc_rotate_mb * 1024 * 1024
         )
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="warc")
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler) -> WarcCaptureMiddleware:
         return cls(crawler)
 
-    def process_response(self, request, response, spider=None):
+    async def process_response(self, request, response, spider=None):
         exchange = Exchange(
             url=response.url,
             method=request.method,
@@ -79,13 +84,14 @@ class WarcCaptureMiddleware:
             body=response.body,
             fetched_at=datetime.now(UTC),
         )
-        ref = self.spool.write(exchange)
+        ref = await asyncio.wrap_future(self.writer.submit(self.spool.write, exchange))
         request.meta["warc"] = asdict(ref)
         self.stats.inc_value("newsspider/warc/records")
         self.stats.inc_value("newsspider/warc/bytes", ref.warc_length)
         return response
 
     def spider_closed(self, spider=None) -> None:
+        self.writer.shutdown(wait=True)
         self.spool.close()
 
 

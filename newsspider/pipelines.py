@@ -11,19 +11,17 @@ from datetime import UTC, datetime, timedelta
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.threads import deferToThread
 
-from newsspider.article import FetchedPage, record_from_page
+from newsspider.analysis import AnalysisFailed, AnalysisPool, default_workers
+from newsspider.article import FetchedPage
 from newsspider.config import Config
-from newsspider.dedup.neardup import open_neardup_index
+from newsspider.dedup.neardup import NearDupParams, open_neardup_index
 from newsspider.dedup.revisions import compare_revision
 from newsspider.dedup.seen import open_seen_store
 from newsspider.dedup.tracker import RevisionTracker
 from newsspider.dedup.urls import canonicalize_url, url_key
 from newsspider.extraction import NotAnArticle
 from newsspider.record import format_timestamp, parse_timestamp
-from newsspider.relevance import TopicMatcher
 from newsspider.spiders.news import config_from_settings
 from newsspider.staging import Staging
 
@@ -62,11 +60,22 @@ class _ConfiguredPipeline:
 
 
 class ExtractionPipeline(_ConfiguredPipeline):
-    """Raw page → article record, in a worker thread so the reactor keeps downloading."""
+    """Raw page → scored article record, analysed in worker processes (newsspider.analysis)."""
 
     def __init__(self, crawler) -> None:
         super().__init__(crawler)
         self.window = timedelta(days=self.config.crawl.recency_days)
+        self.pool: AnalysisPool | None = None
+
+    def open_spider(self) -> None:
+        neardup = NearDupParams() if self.config.dedup.near_duplicates else None
+        workers = self.config.crawl.analysis_workers or default_workers()
+        self.pool = AnalysisPool(self.config, neardup, workers)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.stats.set_value("newsspider/analysis/restarts", self.pool.restarts)
 
     async def process_item(self, item: dict) -> dict:
         source = self.config.source(item["source"])
@@ -80,10 +89,13 @@ class ExtractionPipeline(_ConfiguredPipeline):
             listed_at=item.get("listed_at"),
             warc=item.get("warc"),
         )
+        assert self.pool is not None, "process_item before open_spider"
         try:
-            record = await maybe_deferred_to_future(deferToThread(record_from_page, page, source))
+            record = await self.pool.analyze(page)
         except NotAnArticle as exc:
             raise Drop("not_article", f"{item['url']}: {exc}") from None
+        except AnalysisFailed as exc:
+            raise Drop("analysis_failed", str(exc)) from None
         published = parse_timestamp(record["published_at"])
         if published and published < datetime.now(UTC) - self.window:
             raise Drop("outside_window", f"{item['url']} published {record['published_at']}")
@@ -93,17 +105,10 @@ class ExtractionPipeline(_ConfiguredPipeline):
 
 
 class RelevancePipeline(_ConfiguredPipeline):
-    """Tag records with the topics they match; drop the rest unless `keep_irrelevant`."""
-
-    def __init__(self, crawler) -> None:
-        super().__init__(crawler)
-        self.matcher = TopicMatcher(self.config.topics)
+    """Drop records that match no topic (scored during analysis) unless `keep_irrelevant`."""
 
     def process_item(self, item: dict) -> dict:
-        scores = self.matcher.match(item)
-        item["topics"] = sorted(scores)
-        item["topic_scores"] = scores
-        if not scores and not self.config.crawl.keep_irrelevant:
+        if not item["topic_scores"] and not self.config.crawl.keep_irrelevant:
             raise Drop("irrelevant", f"{item['url']} matches no topic")
         return item
 
@@ -165,6 +170,7 @@ class DedupPipeline(_ConfiguredPipeline):
 
     def _group(self, item: dict) -> None:
         item["dup_group"] = url_key(item["canonical_url"])
+        item.pop("_sketch", None)
         if self.neardup is not None and item["body"]:
             match = self.neardup.find_or_add(item["canonical_url"], item["body"])
             self.neardup.flush()

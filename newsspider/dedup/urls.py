@@ -9,6 +9,7 @@ variants into the plain article URL. ``canonicalize_url(canonicalize_url(u))`` e
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
@@ -78,6 +79,9 @@ _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _MAX_ROUNDS = 5
 
 
+# A crawl asks for the same few URLs' forms many times per article (request, response,
+# canonical link, seen-store keys): a small cache of recent answers is most of the win.
+@functools.lru_cache(maxsize=8192)
 def canonicalize_url(url: str) -> str:
     """Canonical form of an absolute http(s) URL; ValueError for anything else."""
     # A stray "%" is read literally by servers; as "%25" it cannot pair with the digits that
@@ -94,6 +98,7 @@ def canonicalize_url(url: str) -> str:
     return canonical
 
 
+@functools.lru_cache(maxsize=8192)
 def url_key(url: str) -> str:
     """Compact key for seen-stores: the first 32 hex digits of the canonical URL's SHA-256."""
     return hashlib.sha256(canonicalize_url(url).encode("utf-8")).hexdigest()[:32]

@@ -1,0 +1,112 @@
+"""Page analysis off the reactor: extraction, topic scores and the near-duplicate sketch.
+
+Everything CPU-bound a page costs runs here, in worker processes, so the process driving
+the downloads keeps one core to itself. Threads would not do: extraction is pure-Python
+tree walking, and a reactor thread competing for the GIL with extraction threads pays up
+to a switch interval (5 ms) on every socket, SQLite or zlib call that releases it.
+
+Workers fork from a `forkserver` that has already imported the extraction stack, so each
+starts in milliseconds and shares those pages; a worker that dies (a parser crash, the
+OOM killer) breaks only its pool: the pool is rebuilt and the pages in flight are retried
+once each, then dropped as `analysis_failed`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from newsspider.article import FetchedPage, record_from_page
+from newsspider.config import Config
+from newsspider.dedup.neardup import NearDupParams, Sketcher
+from newsspider.relevance import TopicMatcher
+
+log = logging.getLogger(__name__)
+
+
+class AnalysisFailed(Exception):
+    """A page whose analysis killed its worker process twice."""
+
+
+class PageAnalyzer:
+    """Fetched page → record with `topic_scores` and, when asked for, a near-dup `_sketch`."""
+
+    def __init__(self, config: Config, neardup: NearDupParams | None) -> None:
+        self.sources = {source.name: source for source in config.sources}
+        self.matcher = TopicMatcher(config.topics)
+        self.sketcher = Sketcher(neardup) if neardup is not None else None
+
+    def analyze(self, page: FetchedPage) -> dict:
+        """Raises `NotAnArticle` for pages that are not stories."""
+        record = record_from_page(page, self.sources[page.source])
+        record["topic_scores"] = self.matcher.match(record)
+        record["topics"] = sorted(record["topic_scores"])
+        if self.sketcher is not None and record["body"]:
+            record["_sketch"] = self.sketcher.sketch(record["body"])
+        return record
+
+
+_worker: PageAnalyzer | None = None
+
+
+def _start_worker(config: Config, neardup: NearDupParams | None) -> None:
+    global _worker
+    _worker = PageAnalyzer(config, neardup)
+
+
+def _analyze_in_worker(page: FetchedPage) -> dict:
+    assert _worker is not None, "worker started without _start_worker"
+    return _worker.analyze(page)
+
+
+def default_workers() -> int:
+    """One analysis worker per core the process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class AnalysisPool:
+    """A process pool of `PageAnalyzer`s, awaited from the asyncio reactor."""
+
+    def __init__(self, config: Config, neardup: NearDupParams | None, workers: int) -> None:
+        self._initargs = (config, neardup)
+        self._workers = workers
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload([__name__])
+        self._pool = self._new_pool()
+        self.restarts = 0
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self._workers,
+            mp_context=self._context,
+            initializer=_start_worker,
+            initargs=self._initargs,
+        )
+
+    async def analyze(self, page: FetchedPage) -> dict:
+        """The page's record; raises what analysis raised (`NotAnArticle`) or `AnalysisFailed`."""
+        for last_try in (False, True):
+            pool = self._pool
+            try:
+                return await asyncio.wrap_future(pool.submit(_analyze_in_worker, page))
+            except BrokenProcessPool:
+                self._replace(pool, page.url)
+                if last_try:
+                    raise AnalysisFailed(f"{page.url}: its analysis worker died twice") from None
+        raise AssertionError("unreachable")
+
+    def _replace(self, broken: ProcessPoolExecutor, url: str) -> None:
+        """A new pool for a broken one; the pages that were in flight in it retry there."""
+        if broken is not self._pool:
+            return
+        self.restarts += 1
+        log.error("an analysis worker died (with %s among the pages in flight); restarting", url)
+        broken.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._new_pool()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
