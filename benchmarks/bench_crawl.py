@@ -8,8 +8,12 @@ callback calls trafilatura and yields a dict to a JSON-lines feed. Each crawl ru
 child process; its pages/s (articles fetched / crawl time from Scrapy's stats, and with
 process start-up) and its peak RSS (`wait4`) are printed with the machine they ran on.
 
+With ``--news-please PYTHON`` (the Python of a separate venv where news-please is installed),
+news-please's own sitemap crawler crawls the same pages too (see news_please_crawl.py).
+
 Targets: at least the baseline's pages/s; peak RSS under 400 MB and flat from 2,000 to 20,000
-pages. Run: ``.venv/bin/python benchmarks/bench_crawl.py [--pages 2000 20000]``.
+pages. Run: ``.venv/bin/python benchmarks/bench_crawl.py [--pages 2000 20000]
+[--news-please /tmp/np-venv/bin/python]``.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import tempfile
 import time
 import tomllib
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from html import escape
 from pathlib import Path
 
@@ -48,7 +53,7 @@ BOILERPLATE = "".join(
 
 
 def article_page(number: int, now: datetime) -> bytes:
-    """One news article of ~25 kB: unique text, JSON-LD, navigation, footer."""
+    """One news article of ~13 kB: unique text, og:type, JSON-LD, navigation, footer."""
     chance = random.Random(SEED + number)
     title = f"North Korean troops in Kursk: report {number} on {' '.join(chance.sample(WORDS, 4))}"
     published = (now - timedelta(minutes=number % 600)).isoformat(timespec="seconds")
@@ -70,7 +75,8 @@ def article_page(number: int, now: datetime) -> bytes:
     )
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{escape(title)}</title><script type='application/ld+json'>{metadata}</script>"
+        f"<title>{escape(title)}</title><meta property='og:type' content='article'>"
+        f"<script type='application/ld+json'>{metadata}</script>"
         f"</head><body><nav><ul>{BOILERPLATE}</ul></nav><main><article><h1>{escape(title)}</h1>"
         f"<p class='byline'>By Benchmark Reporter</p>{paragraphs}</article></main>"
         f"<footer><ul>{BOILERPLATE}</ul></footer></body></html>"
@@ -80,7 +86,12 @@ def article_page(number: int, now: datetime) -> bytes:
 def site(pages: int, base: str) -> dict[str, bytes]:
     """Every response body by path: robots.txt, a sitemap index, sitemaps of 1,000 URLs, pages."""
     now = datetime.now(UTC)
-    routes = {"/robots.txt": b"User-agent: *\nAllow: /\n", "/": b"<html><body>Bench</body></html>"}
+    routes = {
+        # news-please's sitemap crawler finds sitemaps only through robots.txt; newsspider
+        # (robots_sitemaps = false) and the baseline are given /sitemap.xml directly.
+        "/robots.txt": f"User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n".encode(),
+        "/": b"<html><body>Bench</body></html>",
+    }
     children = []
     for start in range(0, pages, 1000):
         path = f"/sitemap-{start // 1000}.xml"
@@ -211,9 +222,33 @@ def baseline_crawl(base: str, workdir: Path) -> dict:
     return result
 
 
+def news_please_crawl(base: str, workdir: Path, python: str) -> dict:
+    """news-please's own sitemap crawler, run by the Python of its separate environment."""
+    script = Path(__file__).with_name("news_please_crawl.py")
+    result = crawl([python, str(script), base + "/", str(workdir)], workdir)
+    result["articles"] = int(result["stats"].get("newsspider/pages/articles", 0))
+    result["kept"] = int(result["stats"].get("item_scraped_count", 0))
+    return result
+
+
 def rate(result: dict) -> tuple[float, float]:
     elapsed = float(result["stats"]["elapsed_time_seconds"])
     return result["articles"] / elapsed, result["articles"] / result["wall"]
+
+
+NEWS_PLEASE_VERSIONS = (
+    "import platform; from importlib.metadata import version; "
+    "print(', '.join(f'{name} {version(name)}' for name in "
+    "('news-please', 'newspaper4k', 'Scrapy', 'Twisted')), "
+    "'on Python', platform.python_version())"
+)
+
+
+def news_please_version(python: str) -> str:
+    """The versions that matter for the comparison, as installed in news-please's venv."""
+    return subprocess.run(
+        [python, "-c", NEWS_PLEASE_VERSIONS], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def machine() -> str:
@@ -227,7 +262,7 @@ def machine() -> str:
     )
 
 
-def bench(pages: int, port: int) -> None:
+def bench(pages: int, port: int, news_please: str | None) -> None:
     server = subprocess.Popen(
         [sys.executable, __file__, "--serve", str(pages), "--port", str(port)],
         stdout=subprocess.PIPE,
@@ -236,12 +271,15 @@ def bench(pages: int, port: int) -> None:
     try:
         assert server.stdout is not None and server.stdout.readline().strip() == "ready"
         base = f"http://{HOST}:{port}"
-        for name, run in (("newsspider", newsspider_crawl), ("baseline", baseline_crawl)):
+        crawlers = [("newsspider", newsspider_crawl), ("baseline", baseline_crawl)]
+        if news_please:
+            crawlers.append(("news-please", partial(news_please_crawl, python=news_please)))
+        for name, run in crawlers:
             with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as workdir:
                 result = run(base, Path(workdir))
             crawl_rate, wall_rate = rate(result)
             print(
-                f"{pages:>6} pages  {name:<10}  {crawl_rate:6.1f} pages/s crawling "
+                f"{pages:>6} pages  {name:<11}  {crawl_rate:6.1f} pages/s crawling "
                 f"({wall_rate:6.1f} with start-up)  peak RSS {result['peak_mb']:5.0f} MB  "
                 f"articles {result['articles']}, kept {result['kept']}",
                 flush=True,
@@ -255,14 +293,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, nargs="+", default=[2000])
     parser.add_argument("--port", type=int, default=8730)
+    parser.add_argument(
+        "--news-please",
+        metavar="PYTHON",
+        help="also crawl with news-please, run by this Python (of news-please's own venv)",
+    )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve is not None:
         asyncio.run(serve(args.serve, args.port))
         return
     print(f"machine: {machine()}")
+    if args.news_please:
+        print(f"news-please: {news_please_version(args.news_please)}")
     for pages in args.pages:
-        bench(pages, args.port)
+        bench(pages, args.port, args.news_please)
 
 
 if __name__ == "__main__":

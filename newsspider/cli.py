@@ -100,35 +100,39 @@ def _crawl(path: Path, sources: list[str] | None, group: str | None, verbose: bo
         )
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from newsspider.crawl import run_crawl
+    from newsspider.crawl import CrawlError, run_crawl
 
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=verbose or not err.is_terminal,
-    ) as progress:
-        task = progress.add_task("starting crawl…")
+    try:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=verbose or not err.is_terminal,
+        ) as progress:
+            task = progress.add_task("starting crawl…")
 
-        def on_progress(stats: dict) -> None:
-            progress.update(
-                task,
-                description=(
-                    f"pages {stats.get('downloader/response_count', 0)}  "
-                    f"articles {stats.get('newsspider/pages/articles', 0)}  "
-                    f"kept {stats.get('newsspider/kept', 0)}"
-                ),
+            def on_progress(stats: dict) -> None:
+                progress.update(
+                    task,
+                    description=(
+                        f"pages {stats.get('downloader/response_count', 0)}  "
+                        f"articles {stats.get('newsspider/pages/articles', 0)}  "
+                        f"kept {stats.get('newsspider/kept', 0)}"
+                    ),
+                )
+
+            return run_crawl(
+                path,
+                sources=sources,
+                group=group,
+                log_level="INFO" if verbose else "WARNING",
+                on_progress=on_progress,
             )
-
-        return run_crawl(
-            path,
-            sources=sources,
-            group=group,
-            log_level="INFO" if verbose else "WARNING",
-            on_progress=on_progress,
-        )
+    except CrawlError as exc:  # the message is already one line, free of secrets
+        sys.stderr.write(f"error: {exc}\n")
+        raise typer.Exit(1) from None
 
 
 def print_summary(summary) -> None:

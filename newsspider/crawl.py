@@ -8,16 +8,29 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from redis import RedisError
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from twisted.python.failure import Failure
 
-from newsspider.config import Config, load_config
+from newsspider.archive.store import StoreError
+from newsspider.config import Config, load_config, mask_secret
+
+log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[dict], None]
+
+# What a store that refuses or cannot be reached raises: the user's to fix, no traceback.
+UNAVAILABLE = (RedisError, OSError, sqlite3.Error, StoreError)
+
+
+class CrawlError(Exception):
+    """The crawl failed as a whole (typically: it never started); one line, free of secrets."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +129,33 @@ def run_crawl(
 
         for signal in (signals.response_received, signals.item_scraped, signals.item_dropped):
             crawler.signals.connect(report, signal=signal, weak=False)
-    process.crawl(crawler, sources=",".join(sources or []), group=group or "")
+    opened: list[bool] = []
+    crawler.signals.connect(
+        lambda **_kwargs: opened.append(True), signal=signals.spider_opened, weak=False
+    )
+    failures: list[Failure] = []
+    # The errback takes the failure, so Twisted does not print it as an unhandled traceback.
+    process.crawl(crawler, sources=",".join(sources or []), group=group or "").addErrback(
+        failures.append
+    )
     process.start()
+    if failures:
+        raise crawl_error(failures[0], config, started=bool(opened))
+    if process.bootstrap_failed:
+        raise CrawlError("the crawl could not start (see the log above)")
     return CrawlSummary.from_stats(crawler.stats.get_stats())
+
+
+def crawl_error(failure: Failure, config: Config, *, started: bool) -> CrawlError:
+    """One line for the user about a crawl that failed as a whole (a store's password masked).
+
+    A store that refuses or cannot be reached is named and needs no traceback; anything else
+    is a bug, so its traceback goes to the log as well.
+    """
+    exc = failure.value
+    where = "the crawl failed" if started else "the crawl could not start"
+    if isinstance(exc, RedisError):
+        where += f": state store {mask_secret(config.state.uri)}"
+    if not isinstance(exc, UNAVAILABLE):
+        log.error("%s:\n%s", where, mask_secret(failure.getTraceback()))
+    return CrawlError(f"{where}: {type(exc).__name__}: {mask_secret(str(exc))}")
