@@ -17,6 +17,7 @@ from pathlib import Path
 
 from jobs.logs import LOG_FORMATS, configure_logging
 from newsspider.config import ConfigError, load_config
+from newsspider.crawl import CrawlError, run_crawl
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,6 @@ def write_summary(path: Path, data: dict) -> None:
 
 
 def crawl(config: Path, group: str, log_level: str) -> dict:
-    from newsspider.crawl import run_crawl
-
     # Scrapy's own root handler stays off: ours formats (and masks) every line.
     summary = run_crawl(
         config, group=group, log_level=log_level, extra_settings={"LOG_ENABLED": False}
@@ -81,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         log.error("%s", exc)
         return 2
+    except CrawlError as exc:
+        log.error("%s", exc)
+        return 1
     write_summary(args.summary_json, data)
     return 0
 

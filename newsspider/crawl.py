@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from redis import RedisError
 from scrapy import signals
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
@@ -122,6 +122,24 @@ def run_crawl(
         settings.set(key, value, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("news")
+    return crawl_to_end(
+        process,
+        crawler,
+        config,
+        on_progress,
+        sources=",".join(sources or []),
+        group=group or "",
+    )
+
+
+def crawl_to_end(
+    process: CrawlerProcess,
+    crawler: Crawler,
+    config: Config,
+    on_progress: ProgressCallback | None = None,
+    **spider_kwargs: str,
+) -> CrawlSummary:
+    """Run `crawler` until it ends and summarise it; `CrawlError` if it failed as a whole."""
     if on_progress is not None:
 
         def report(*_args, **_kwargs) -> None:
@@ -135,9 +153,7 @@ def run_crawl(
     )
     failures: list[Failure] = []
     # The errback takes the failure, so Twisted does not print it as an unhandled traceback.
-    process.crawl(crawler, sources=",".join(sources or []), group=group or "").addErrback(
-        failures.append
-    )
+    process.crawl(crawler, **spider_kwargs).addErrback(failures.append)
     process.start()
     if failures:
         raise crawl_error(failures[0], config, started=bool(opened))

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -87,6 +88,7 @@ def worker(
 ) -> None:
     """Crawl from the shared frontier until stopped; seal on start (leftovers), periodically
     and on exit."""
+    from newsspider.crawl import CrawlError
     from newsspider.distributed.worker import run_worker
 
     path, cfg = _distributed_config(config)
@@ -101,9 +103,14 @@ def worker(
         client.close()
     _print_seal(seal_worker(own, name), "leftover from an earlier run")
     err.print(f"worker {name}: staging {own.state.staging}")
-    summary = run_worker(
-        path, name, exit_when_idle=exit_when_idle, log_level="INFO" if verbose else "WARNING"
-    )
+    try:
+        summary = run_worker(
+            path, name, exit_when_idle=exit_when_idle, log_level="INFO" if verbose else "WARNING"
+        )
+    except CrawlError as exc:  # one line, free of secrets; what was staged is still sealed
+        sys.stderr.write(f"error: worker {name}: {exc}\n")
+        _print_seal(seal_worker(own, name), "on exit")
+        raise typer.Exit(1) from None
     err.print(
         f"worker {name}: {summary.pages} pages, {summary.articles_found} articles, "
         f"{summary.kept} kept, dropped {dict(summary.dropped)}, errors {dict(summary.errors)} "

@@ -15,7 +15,7 @@ from scrapy.crawler import CrawlerProcess
 from twisted.internet import task
 from twisted.internet.threads import deferToThread
 
-from newsspider.crawl import CrawlSummary, ProgressCallback, crawl_settings
+from newsspider.crawl import CrawlSummary, ProgressCallback, crawl_settings, crawl_to_end
 from newsspider.distributed.heartbeat import Heartbeats
 from newsspider.distributed.keys import ClusterKeys
 from newsspider.distributed.workerstate import seal_worker
@@ -155,13 +155,4 @@ def run_worker(
         settings.set(key, value, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(DistributedNewsSpider)
-    if on_progress is not None:
-
-        def report(*_args, **_kwargs) -> None:
-            on_progress(crawler.stats.get_stats())
-
-        for signal in (signals.response_received, signals.item_scraped, signals.item_dropped):
-            crawler.signals.connect(report, signal=signal, weak=False)
-    process.crawl(crawler)
-    process.start()
-    return CrawlSummary.from_stats(crawler.stats.get_stats())
+    return crawl_to_end(process, crawler, config_from_settings(settings), on_progress)
