@@ -28,6 +28,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 from datetime import UTC, datetime, timedelta
@@ -172,19 +173,67 @@ process.start()
 """
 
 
+def _descendants(pid: int) -> list[int]:
+    """`pid` and every process below it (analysis workers, their fork server)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rpartition(")")[2].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def _tree_pss_mb(pid: int) -> float:
+    """Proportional set size of a process tree: shared pages counted once, split by sharers."""
+    total = 0
+    for member in _descendants(pid):
+        try:
+            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
 def crawl(command: list[str], cwd: Path) -> dict:
-    """Run one crawl process; its wall time, peak RSS, and Scrapy's closing stats."""
+    """Run one crawl process; its wall time, peak memory, and Scrapy's closing stats.
+
+    Peak RSS is the crawl process's own (`wait4`); peak PSS is sampled four times a second
+    over the whole process tree, so analysis workers count, and shared pages count once.
+    """
     started = time.perf_counter()
+    peak_pss = 0.0
+    done = threading.Event()
+
+    def sample(pid: int) -> None:
+        nonlocal peak_pss
+        while not done.wait(0.25):
+            peak_pss = max(peak_pss, _tree_pss_mb(pid))
+
     with open(cwd / "crawl.log", "w+b") as log:
         process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        sampler = threading.Thread(target=sample, args=(process.pid,), daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
+        done.set()
+        sampler.join()
         wall = time.perf_counter() - started
         log.seek(0)
         text = log.read().decode("utf-8", "replace")
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{command[:4]} failed:\n{text[-3000:]}")
     stats = dict(re.findall(r"'([^']+)': ([\d.]+)[,}]", text.rpartition("Dumping Scrapy")[2]))
-    return {"wall": wall, "peak_mb": usage.ru_maxrss / 1024, "stats": stats}
+    peak_rss = usage.ru_maxrss / 1024
+    return {"wall": wall, "peak_mb": peak_rss, "peak_pss_mb": peak_pss, "stats": stats}
 
 
 def newsspider_crawl(base: str, workdir: Path) -> dict:
@@ -281,6 +330,7 @@ def bench(pages: int, port: int, news_please: str | None) -> None:
             print(
                 f"{pages:>6} pages  {name:<11}  {crawl_rate:6.1f} pages/s crawling "
                 f"({wall_rate:6.1f} with start-up)  peak RSS {result['peak_mb']:5.0f} MB  "
+                f"peak PSS (all processes) {result['peak_pss_mb']:5.0f} MB  "
                 f"articles {result['articles']}, kept {result['kept']}",
                 flush=True,
             )

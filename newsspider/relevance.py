@@ -29,6 +29,7 @@ A non-match scores 0.0; a match scores at least 1.0.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -132,8 +133,9 @@ class Term:
             text = f'"{text}"'
         return f"{self.fields[0]}:{text}" if self.fields else text
 
-    @property
+    @functools.cached_property
     def prefixes(self) -> tuple[bool, ...]:
+        """Per word: match as a prefix? (Asked ~500 times per document: computed once.)"""
         return tuple(
             star or _is_hangul(w[-1]) for w, star in zip(self.words, self.wildcards, strict=True)
         )
