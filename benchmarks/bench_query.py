@@ -3,9 +3,16 @@
 Generates N articles (default 1,000,000) over 365 days and 30 sources as real sealed
 snapshots (one per crawl day, sealed by `seal_snapshot` itself, so manifests and Hive-
 partitioned Parquet are exactly what production writes), plus the same records as JSON lines.
-Then times, with warm caches: a one-day filter, a 30-day filter by source, a full-text phrase
+Then compacts the archive as the scheduler's daily retention job would on the day after the
+last crawl (settled months into one file per source, the last month's days into one file per
+day and source), unless `--no-compact`.
+
+Times, with warm caches: a one-day filter, a 30-day filter by source, a full-text phrase
 search over a month, and `COUNT(*) GROUP BY source` over everything; each also over the JSON
-lines with DuckDB's `read_json`. Optionally repeats the queries on a moto S3 server.
+lines with DuckDB's `read_json`. Each archive run opens a new `Archive` with a local cache,
+as a command-line query does: warm, the cache holds the archive's live view, so only
+manifests newer than it are parsed. Optionally repeats the queries on a moto S3 server,
+compacted the same way.
 
 Run: ``.venv/bin/python benchmarks/bench_query.py --articles 1000000 --workdir /tmp/bench``
 (generation takes minutes; an existing archive in `--workdir` is reused).
@@ -29,11 +36,13 @@ import duckdb
 import numpy as np
 import pyarrow
 
+from newsspider.archive.compact import compact
 from newsspider.archive.local import LocalStore
 from newsspider.archive.snapshot import seal_snapshot
 from newsspider.archive.store import ObjectStore
 from newsspider.query.api import Archive
 from newsspider.query.cache import ObjectCache
+from newsspider.query.manifests import read_manifests
 from newsspider.record import empty_record, format_timestamp
 
 START = date(2025, 11, 1)
@@ -179,6 +188,22 @@ def generate(
             print(f"  day {day}/{days}: {time.perf_counter() - started:.0f} s", flush=True)
 
 
+def compact_like_retention(store: ObjectStore, days: int) -> dict:
+    """Run the product's compaction as the retention job does on the day after the last crawl
+    day; report what it did and how long it took."""
+    manifests = read_manifests(store, None)
+    if any(manifest.get("kind") == "compaction" for manifest in manifests):
+        return {"skipped": "already compacted"}
+    day_after = datetime.combine(START + timedelta(days=days), datetime.min.time(), UTC)
+    started = time.perf_counter()
+    result = compact(store, manifests, clock=lambda: day_after)
+    return {
+        "seconds": round(time.perf_counter() - started, 1),
+        "files_merged": result.files_merged,
+        "files_written": result.partitions,
+    }
+
+
 # --- measurements ------------------------------------------------------------------------
 
 
@@ -248,10 +273,12 @@ def rows(result: object) -> int:
     return result.num_rows if isinstance(result, pyarrow.Table) else len(result)  # type: ignore[arg-type]
 
 
-def measure_archive(archive: Archive, jsonl: Path | None, first_day: date, repeat: int) -> list:
+def measure_archive(
+    open_archive: Callable[[], Archive], jsonl: Path | None, first_day: date, repeat: int
+) -> list:
     results = []
     for case in cases(first_day):
-        seconds, found = timed(lambda case=case: case.query(archive), repeat)
+        seconds, found = timed(lambda case=case: case.query(open_archive()), repeat)
         line = {"query": case.name, "seconds": round(seconds, 3), "rows": rows(found)}
         if jsonl is not None:
             db = duckdb.connect()
@@ -259,7 +286,9 @@ def measure_archive(archive: Archive, jsonl: Path | None, first_day: date, repea
                 f"CREATE VIEW jsonl AS SELECT * FROM read_json('{jsonl}/*.jsonl', "
                 "format='newline_delimited')"
             )
-            scan, scanned = timed(lambda db=db, case=case: db.sql(case.jsonl_sql).fetchall(), 1)
+            scan, scanned = timed(
+                lambda db=db, case=case: db.sql(case.jsonl_sql).fetchall(), repeat
+            )
             line |= {"jsonl_seconds": round(scan, 3), "jsonl_rows": rows(scanned)}
             line["speedup"] = round(scan / seconds, 1)
         print("  ", line, flush=True)
@@ -267,8 +296,9 @@ def measure_archive(archive: Archive, jsonl: Path | None, first_day: date, repea
     return results
 
 
-def measure_s3(workdir: Path, articles: int, days: int, repeat: int) -> dict:
-    """The same queries on a moto S3 server (a separate process on loopback)."""
+def measure_s3(workdir: Path, articles: int, days: int, repeat: int, compacted: bool) -> dict:
+    """The same queries on a moto S3 server (a separate process on loopback), against the
+    same records as local JSON lines (`WORKDIR/s3-jsonl`)."""
     import socket
     import subprocess
     import sys
@@ -303,24 +333,27 @@ def measure_s3(workdir: Path, articles: int, days: int, repeat: int) -> dict:
         store = S3Store("bench-archive", "archive", endpoint_url=endpoint)
         store.client.create_bucket(Bucket="bench-archive")
         started = time.perf_counter()
-        generate(store, articles, days, 30, None)
+        jsonl = workdir / "s3-jsonl"
+        generate(store, articles, days, 30, jsonl)
         upload = time.perf_counter() - started
+        compaction = compact_like_retention(store, days) if compacted else None
+        print(f"   compaction: {compaction}", flush=True)
         cache = ObjectCache(workdir / "s3-cache", max_bytes=50 * 1024**3)
-        archive = Archive(store, cache)
         first_day = START + timedelta(days=min(days - 30, 1) if days > 30 else 0)
         cold = []
         for case in cases(first_day):
             started = time.perf_counter()
-            case.query(archive)
+            case.query(Archive(store, cache))
             cold.append(
                 {"query": case.name, "cold_seconds": round(time.perf_counter() - started, 3)}
             )
             print("   cold", cold[-1], flush=True)
-        warm = measure_archive(archive, None, first_day, repeat)
+        warm = measure_archive(lambda: Archive(store, cache), jsonl, first_day, repeat)
         return {
             "articles": articles,
             "days": days,
             "upload_seconds": round(upload, 1),
+            "compaction": compaction,
             "cold": cold,
             "warm": warm,
         }
@@ -350,6 +383,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/newsspider-bench-query"))
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per query (median)")
     parser.add_argument("--no-jsonl", action="store_true", help="skip the JSON lines baseline")
+    parser.add_argument("--no-compact", action="store_true", help="query the archive as sealed")
     parser.add_argument("--s3-articles", type=int, default=0, help="also on moto S3 (0: skip)")
     parser.add_argument("--s3-days", type=int, default=31)
     args = parser.parse_args()
@@ -359,18 +393,26 @@ def main() -> None:
     if not (archive_dir / "manifests").is_dir():
         print(f"generating {args.articles:,} articles over {args.days} days in {args.workdir}")
         generate(LocalStore(archive_dir), args.articles, args.days, args.sources, jsonl)
-    files = sum(1 for _ in (archive_dir / "articles").rglob("*.parquet"))
-    size = sum(p.stat().st_size for p in (archive_dir / "articles").rglob("*.parquet"))
-    print(f"local archive: {files:,} Parquet files, {size / 1e6:,.0f} MB")
-    archive = Archive(LocalStore(archive_dir))
+    store = LocalStore(archive_dir)
+    report: dict = {"machine": machine(), "load_before": os.getloadavg()}
+    if not args.no_compact:
+        report["compaction"] = compact_like_retention(store, args.days)
+        print(f"compaction: {report['compaction']}")
+    live = [entry for manifest in read_manifests(store, None) for entry in manifest["files"]]
+    report["files"] = len(live)
+    report["megabytes"] = round(sum(entry["bytes"] for entry in live) / 1e6)
+    print(f"local archive: {report['files']:,} live Parquet files, {report['megabytes']:,} MB")
     first_day = START + timedelta(days=args.days // 3)
-    report = {"machine": machine(), "files": files, "megabytes": round(size / 1e6)}
+    cache = ObjectCache(args.workdir / "cache")
     report["local"] = measure_archive(
-        archive, None if args.no_jsonl else jsonl, first_day, args.repeat
+        lambda: Archive(store, cache), None if args.no_jsonl else jsonl, first_day, args.repeat
     )
     if args.s3_articles:
         print(f"moto S3: {args.s3_articles:,} articles over {args.s3_days} days")
-        report["s3"] = measure_s3(args.workdir, args.s3_articles, args.s3_days, args.repeat)
+        report["s3"] = measure_s3(
+            args.workdir, args.s3_articles, args.s3_days, args.repeat, not args.no_compact
+        )
+    report["load_after"] = os.getloadavg()
     (args.workdir / "results.json").write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
 

@@ -1,9 +1,23 @@
-"""Compaction: merge the many small Parquet files of a closed day into one per partition.
+"""Compaction: rewrite the many small Parquet files of closed periods into few large ones.
 
 Every snapshot writes one file per (date, source) it touched, so late-found articles and
 frequent snapshots leave a day spread over many small files, and opening files dominates full
-scans. Compaction keeps the publishing protocol: merged files are written first, then a
-compaction manifest (write-once) that lists them and the keys they `supersede`. Readers apply
+scans. Compaction merges, per source:
+
+- a closed day (before the cutoff, default today UTC) into one file under its `date=`
+  partition, and
+- a settled month (ended `month_settle`, default 7 days, before the cutoff, so the late-found
+  articles of its last days have arrived) into one file under
+  `articles_monthly/month=YYYY-MM/source=…/`; a year is then 12 files per source.
+
+Merged files are sorted by publication time (else fetch time), then URL, in row groups of
+`ROW_GROUP_ROWS`, so a reader's time filter also skips row groups inside a file; their
+manifest entries carry the statistics of `file_stats` (time ranges, a Bloom filter of URLs)
+so readers skip whole files. An article found after its month was merged lands in a daily
+file again, and the next run merges the month anew.
+
+Compaction keeps the publishing protocol: merged files are written first, then a compaction
+manifest (write-once) that lists them and the keys they `supersede`. Readers apply
 `live_manifests`, so they see either the old files or the merged ones, never both. If two
 compactions raced over the same files, the later one is ignored as a whole.
 
@@ -18,25 +32,34 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from newsspider.archive.file_stats import file_stats
 from newsspider.archive.snapshot import (
     MANIFEST_PREFIX,
+    UPLOAD_WORKERS,
     file_entry,
     new_snapshot_id,
     parquet_bytes,
-    time_range,
 )
 from newsspider.archive.store import ObjectStore
-from newsspider.record import ARROW_SCHEMA, SCHEMA_VERSION, format_timestamp, table_to_records
+from newsspider.record import ARROW_SCHEMA, SCHEMA_VERSION, format_timestamp
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+
+MONTHLY_PREFIX = "articles_monthly/"
+#: A month is merged once it ended this long before the cutoff.
+MONTH_SETTLE = timedelta(days=7)
+#: Rows per row group of a merged file (a multiple of DuckDB's 2,048-row vectors).
+ROW_GROUP_ROWS = 16_384
 
 
 def live_manifests(manifests: list[dict]) -> list[dict]:
@@ -75,20 +98,60 @@ class CompactionResult:
     deleted: int
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Period:
+    """What one merged file spans: a day (`date`, "2026-11-05") or a month (`month`, "2026-11")."""
+
+    kind: str
+    value: str
+
+    def key(self, source: str, snapshot_id: str) -> str:
+        root = "articles/" if self.kind == "date" else MONTHLY_PREFIX
+        return f"{root}{self.kind}={self.value}/source={source}/part-{snapshot_id}.parquet"
+
+
+def _next_month(month: str) -> date:
+    year, number = int(month[:4]), int(month[5:7])
+    return date(year + number // 12, number % 12 + 1, 1)
+
+
+def merge_period(entry: dict, cutoff: date, month_settle: timedelta) -> Period | None:
+    """The period a live file is merged into, or None while its day is still open."""
+    if "month" in entry:
+        return Period("month", entry["month"])
+    day = entry.get("date")
+    if not day or day == "unknown":
+        return None
+    if _next_month(day[:7]) + month_settle <= cutoff:
+        return Period("month", day[:7])
+    if day < cutoff.isoformat():
+        return Period("date", day)
+    return None
+
+
 def _read_all(store: ObjectStore, entries: list[dict]) -> pa.Table:
-    """The rows of several files in the current record schema (older files lack new fields)."""
+    """The rows of several files in the current record schema (older files lack new fields),
+    sorted by publication time (else fetch time), then URL."""
     tables = []
     for entry in entries:
         table = pq.read_table(io.BytesIO(store.get(entry["key"])))
-        columns = [
-            table.column(field.name).cast(field.type)
-            if field.name in table.column_names
-            else pa.nulls(table.num_rows, field.type)
-            for field in ARROW_SCHEMA
-        ]
-        tables.append(pa.Table.from_arrays(columns, schema=ARROW_SCHEMA))
+        if table.schema != ARROW_SCHEMA:
+            columns = [
+                table.column(field.name).cast(field.type)
+                if field.name in table.column_names
+                else pa.nulls(table.num_rows, field.type)
+                for field in ARROW_SCHEMA
+            ]
+            table = pa.Table.from_arrays(columns, schema=ARROW_SCHEMA)
+        tables.append(table)
     merged = pa.concat_tables(tables)
-    return merged.sort_by([("published_at", "ascending"), ("url", "ascending")])
+    order = pa.table(
+        {
+            "time": pc.coalesce(merged.column("published_at"), merged.column("fetched_at")),
+            "url": merged.column("url"),
+        }
+    )
+    return merged.take(pc.sort_indices(order, [("time", "ascending"), ("url", "ascending")]))
 
 
 def _delete_superseded(
@@ -106,49 +169,58 @@ def _delete_superseded(
     return deleted
 
 
+def _span(files: list[dict], name: str) -> list[str | None]:
+    lows = [f[name][0] for f in files if f.get(name) and f[name][0]]
+    highs = [f[name][1] for f in files if f.get(name) and f[name][1]]
+    return [min(lows), max(highs)] if lows else [None, None]
+
+
 def compact(
     store: ObjectStore,
     manifests: list[dict],
     *,
     before: datetime | None = None,
     grace: timedelta = timedelta(hours=6),
+    month_settle: timedelta = MONTH_SETTLE,
     clock: Clock = lambda: datetime.now(UTC),
     worker: str = "compact",
 ) -> CompactionResult:
-    """Merge every (date, source) partition with several live files and a date before
-    `before` (default: today, UTC); delete files superseded longer than `grace` ago."""
+    """Merge each source's files of every closed day and settled month (see the module
+    docstring); delete files superseded longer than `grace` ago."""
     now = clock()
-    cutoff = (before or now).date().isoformat()
+    cutoff = (before or now).date()
     deleted = _delete_superseded(store, manifests, now, grace)
-    partitions: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    groups: dict[tuple[Period, str], list[dict]] = defaultdict(list)
     for manifest in live_manifests(manifests):
         for entry in manifest["files"]:
-            if entry["date"] != "unknown" and entry["date"] < cutoff:
-                partitions[(entry["date"], entry["source"])].append(entry)
-    crowded = {key: entries for key, entries in partitions.items() if len(entries) > 1}
-    if not crowded:
+            if period := merge_period(entry, cutoff, month_settle):
+                groups[(period, entry["source"])].append(entry)
+    work = {
+        group: entries
+        for group, entries in groups.items()
+        if len(entries) > 1 or group[0].kind not in entries[0]
+    }
+    if not work:
         return CompactionResult(None, 0, 0, 0, deleted)
 
     snapshot_id = new_snapshot_id(now, worker)
-    files, supersedes, fetched = [], [], []
-    for (day, source), entries in sorted(crowded.items()):
+
+    def merge(period: Period, source: str, entries: list[dict]) -> dict:
         table = _read_all(store, entries)
-        key = f"articles/date={day}/source={source}/part-{snapshot_id}.parquet"
-        data = parquet_bytes(table)
+        key = period.key(source, snapshot_id)
+        data = parquet_bytes(table, row_group_rows=ROW_GROUP_ROWS)
         store.put(key, data)
-        records = table_to_records(table.select(["published_at", "fetched_at"]))
-        fetched.extend(records)
-        files.append(
-            file_entry(
-                key,
-                data,
-                date=day,
-                source=source,
-                rows=table.num_rows,
-                published_range=time_range(records, "published_at"),
-            )
+        return file_entry(
+            key, data, **{period.kind: period.value}, source=source, **file_stats(table)
         )
-        supersedes.extend(entry["key"] for entry in entries)
+
+    with ThreadPoolExecutor(max_workers=UPLOAD_WORKERS) as pool:
+        futures = [
+            pool.submit(merge, period, source, entries)
+            for (period, source), entries in sorted(work.items())
+        ]
+        files = [future.result() for future in futures]
+    supersedes = [entry["key"] for _, entries in sorted(work.items()) for entry in entries]
     manifest = {
         "schema_version": SCHEMA_VERSION,
         "snapshot_id": snapshot_id,
@@ -160,8 +232,8 @@ def compact(
             source: sum(f["rows"] for f in files if f["source"] == source)
             for source in sorted({f["source"] for f in files})
         },
-        "published_range": time_range(fetched, "published_at"),
-        "fetched_range": time_range(fetched, "fetched_at"),
+        "published_range": _span(files, "published_range"),
+        "fetched_range": _span(files, "fetched_range"),
         "files": files,
         "supersedes": supersedes,
         "raw": [],

@@ -30,6 +30,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from newsspider.archive.file_stats import file_stats
 from newsspider.archive.store import KeyNotFound, ObjectStore
 from newsspider.archive.warc import (
     INDEX_SUFFIX,
@@ -73,9 +74,9 @@ def partition_date(record: dict) -> str:
     return stamp[:10] if stamp else "unknown"
 
 
-def parquet_bytes(table: pa.Table) -> bytes:
+def parquet_bytes(table: pa.Table, *, row_group_rows: int | None = None) -> bytes:
     buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd")
+    pq.write_table(table, buffer, compression="zstd", row_group_size=row_group_rows)
     return buffer.getvalue()
 
 
@@ -145,16 +146,10 @@ def seal_snapshot(
 
     def publish_partition(date: str, source: str, rows: list[dict]) -> dict:
         key = f"articles/date={date}/source={source}/part-{snapshot_id}.parquet"
-        data = parquet_bytes(records_to_table(rows))
+        table = records_to_table(rows)
+        data = parquet_bytes(table)
         store.put(key, data)
-        return file_entry(
-            key,
-            data,
-            date=date,
-            source=source,
-            rows=len(rows),
-            published_range=time_range(rows, "published_at"),
-        )
+        return file_entry(key, data, date=date, source=source, **file_stats(table))
 
     with ThreadPoolExecutor(max_workers=UPLOAD_WORKERS) as pool:
         futures = [

@@ -6,17 +6,23 @@ it, and is checked against the digest each time it is read (a damaged copy is fe
 Least recently used files are evicted once the cache grows past its byte budget.
 
 Manifests are cached too, under the archive they belong to and their name: they are written
-once and never changed, so a repeated query on S3 only lists `manifests/` again.
+once and never changed, so a repeated query on S3 only lists `manifests/` again. Beside them
+the cache keeps the archive's last computed live view (`live_view`): the manifests with
+superseded files left out, and the keys it was computed from. After compaction most
+manifests list no live file, so a query starts from that view and parses only manifests
+that appeared since, instead of every manifest of the archive's history.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsspider.archive.store import ObjectStore, StoreError
@@ -24,8 +30,19 @@ from newsspider.archive.store import ObjectStore, StoreError
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
+LIVE_VIEW_FORMAT = 1
 #: Downloads at once when a query needs many files: each waits on the network, not the CPU.
 FETCH_WORKERS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class LiveView:
+    """Live manifests (`compact.live_manifests`) computed from the manifests named `keys`;
+    `newest_compaction` is the highest snapshot id of a compaction among them, if any."""
+
+    keys: frozenset[str]
+    manifests: list[dict]
+    newest_compaction: str | None
 
 
 def default_cache_dir() -> Path:
@@ -81,8 +98,7 @@ class ObjectCache:
 
     def manifest(self, store: ObjectStore, key: str) -> bytes:
         """A manifest's bytes, downloaded once per archive and name."""
-        archive = hashlib.sha256(store.uri.encode()).hexdigest()[:32]
-        path = self.root / "manifests" / archive / key.rsplit("/", 1)[-1]
+        path = self._archive_dir(store) / key.rsplit("/", 1)[-1]
         try:
             return path.read_bytes()
         except FileNotFoundError:
@@ -90,6 +106,31 @@ class ObjectCache:
         data = store.get(key)
         self._write(path, data)
         return data
+
+    def live_view(self, store: ObjectStore) -> LiveView | None:
+        """The live view last saved for this archive, if any and readable."""
+        try:
+            saved = json.loads(self._view_path(store).read_bytes())
+        except (FileNotFoundError, ValueError):
+            return None
+        if not isinstance(saved, dict) or saved.get("format") != LIVE_VIEW_FORMAT:
+            return None
+        return LiveView(frozenset(saved["keys"]), saved["manifests"], saved["newest_compaction"])
+
+    def save_live_view(self, store: ObjectStore, view: LiveView) -> None:
+        payload = {
+            "format": LIVE_VIEW_FORMAT,
+            "keys": sorted(view.keys),
+            "newest_compaction": view.newest_compaction,
+            "manifests": view.manifests,
+        }
+        self._write(self._view_path(store), json.dumps(payload, separators=(",", ":")).encode())
+
+    def _archive_dir(self, store: ObjectStore) -> Path:
+        return self.root / "manifests" / hashlib.sha256(store.uri.encode()).hexdigest()[:32]
+
+    def _view_path(self, store: ObjectStore) -> Path:
+        return self._archive_dir(store) / "_live-view.json"
 
     def _verified(self, path: Path, key: str, sha256: str) -> bytes | None:
         """The cached bytes if they still match their digest; a damaged copy is dropped."""

@@ -2,13 +2,16 @@
 
 Full-text search uses the topic query language (`newsspider.relevance`). Its exact semantics
 (tokens, phrases, NEAR, accents folded) are applied in Python, which is slow per record; so
-the words a match cannot do without are first pushed down to DuckDB as `contains()` tests,
-and only the records that pass them are tokenized. The push-down never drops a record the
-full query would match: it only requires substrings that every match contains.
+each term is first pushed down to DuckDB, and only the records that pass are tokenized. The
+push-down never drops a record the full query would match. On a field of plain ASCII text
+the tokenizer only lower-cases and splits at non-word characters, so there a case-insensitive
+regular expression finds a word or phrase almost exactly, at about the cost of reading the
+text; other text is folded by DuckDB and must contain every word of the term as a substring.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +21,7 @@ from typing import Literal
 
 import pyarrow as pa
 
+from newsspider.archive.file_stats import url_key
 from newsspider.record import FIELDS, LIST_FIELDS, MAP_FIELDS
 from newsspider.relevance import FIELDS as TEXT_FIELDS
 from newsspider.relevance import (
@@ -60,9 +64,12 @@ class TimeWindow:
         if self.since and self.until and self.since > self.until:
             raise QueryError("since is later than until: the time window is empty")
 
-    @property
-    def column(self) -> str:
-        return "coalesce(published_at, fetched_at)" if self.by == "published" else "fetched_at"
+    def column(self, *, all_dated: bool = False) -> str:
+        """The time the window bounds. When every row read has a publication time, that
+        column itself: DuckDB then skips row groups by its statistics."""
+        if self.by == "fetched":
+            return "fetched_at"
+        return "published_at" if all_dated else "coalesce(published_at, fetched_at)"
 
     def overlaps(self, low: datetime | None, high: datetime | None) -> bool:
         """Whether the closed range [low, high] may hold a time inside the window."""
@@ -71,10 +78,6 @@ class TimeWindow:
         return (self.since is None or high >= self.since) and (
             self.until is None or low <= self.until
         )
-
-    def covers_day(self, day: date) -> bool:
-        start = datetime.combine(day, time.min, UTC)
-        return self.overlaps(start, start + timedelta(days=1) - timedelta(microseconds=1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,19 +89,30 @@ class Filters:
     topic: str | None = None
     text: Query | None = None
     url: tuple[str, ...] = ()
+    article_key: str | None = None
     wire: str | None = None
     language: str | None = None
     dup_group: str | None = None
 
-    def where(self) -> tuple[str, list]:
-        """A `WHERE` clause (or "") and its parameters, for all but the text search."""
+    def url_keys(self) -> tuple[str, ...]:
+        """Keys (`file_stats.url_key`) one of which every matching record's URLs has."""
+        if self.article_key:
+            return (self.article_key,)
+        return tuple(url_key(form) for form in self.url)
+
+    def where(self, *, all_dated: bool = False) -> tuple[str, list]:
+        """A `WHERE` clause (or "") and its parameters, for all but the text search.
+
+        `all_dated`: every row read is known to have a publication time (see
+        `TimeWindow.column`)."""
         clauses: list[str] = []
         params: list = []
+        column = self.window.column(all_dated=all_dated)
         if self.window.since:
-            clauses.append(f"{self.window.column} >= ?")
+            clauses.append(f"{column} >= ?")
             params.append(self.window.since)
         if self.window.until:
-            clauses.append(f"{self.window.column} <= ?")
+            clauses.append(f"{column} <= ?")
             params.append(self.window.until)
         if self.sources:
             clauses.append(f"source IN ({', '.join('?' for _ in self.sources)})")
@@ -110,6 +124,9 @@ class Filters:
             marks = ", ".join("?" for _ in self.url)
             clauses.append(f"(url IN ({marks}) OR canonical_url IN ({marks}))")
             params.extend([*self.url, *self.url])
+        if self.article_key:
+            clauses.append("substr(sha256(coalesce(nullif(canonical_url, ''), url)), 1, 32) = ?")
+            params.append(self.article_key)
         if self.wire:
             clauses.append("lower(wire) = lower(?)")
             params.append(self.wire)
@@ -124,8 +141,8 @@ class Filters:
 
 @dataclass(frozen=True, slots=True)
 class TextPushdown:
-    """The SQL half of a text search: `condition` tests the columns `folded` names, which
-    `select` adds (each field folded once per row, not once per word)."""
+    """The SQL half of a text search: `condition` tests the columns `select` adds for each
+    field it names (whether the field is ASCII; else its folded text, folded once per row)."""
 
     condition: str
     params: list
@@ -137,15 +154,40 @@ class TextPushdown:
         condition = _pushdown(query.root, params)
         if condition is None:
             return None
-        return cls(condition, params, tuple(n for n in TEXT_FIELDS if folded(n) in condition))
+        return cls(condition, params, tuple(n for n in TEXT_FIELDS if ascii_flag(n) in condition))
 
     @property
     def select(self) -> str:
-        return ", ".join(f'strip_accents(lower("{n}")) AS {folded(n)}' for n in self.fields)
+        return ", ".join(
+            f'strlen("{n}") = length("{n}") AS {ascii_flag(n)}, '
+            f'CASE WHEN strlen("{n}") = length("{n}") THEN NULL '
+            f'ELSE strip_accents(lower("{n}")) END AS {folded(n)}'
+            for n in self.fields
+        )
 
 
 def folded(name: str) -> str:
     return f"_folded_{name}"
+
+
+def ascii_flag(name: str) -> str:
+    return f"_ascii_{name}"
+
+
+#: Outside a word, in ASCII text: what the tokenizer's `\w+` splits at (RE2 syntax).
+_ASCII_GAP = "[^a-z0-9_]"
+
+
+def ascii_pattern(term: Term) -> str:
+    """A case-insensitive RE2 pattern that ASCII text matches whenever the tokenizer finds
+    `term` in it: the words in order, separated by non-word characters only. Only the word
+    boundaries at both ends are left to the exact match (anchoring them makes RE2 several
+    times slower). Words with other letters never match ASCII text."""
+    parts = []
+    for n, (word, prefix) in enumerate(zip(term.words, term.prefixes, strict=True)):
+        inner_prefix = prefix and n < len(term.words) - 1
+        parts.append(re.escape(word) + ("[a-z0-9_]*" if inner_prefix else ""))
+    return "(?i)" + f"{_ASCII_GAP}+".join(parts)
 
 
 def parse_text(text: str) -> Query:
@@ -210,23 +252,30 @@ def parse_when(value: str, option: str, *, now: datetime, end_of_day: bool = Fal
 def _pushdown(node: Node, params: list) -> str | None:
     """A SQL condition every match of `node` satisfies, or None when there is none to give.
 
-    Words are searched as lower-cased, accent-stripped substrings, a superset of the token
-    match (a word, a prefix, a phrase's words in any order). The tokenizer also folds
-    compatibility characters (`ß` to "ss", `ﬁ`, full-width and circled letters) that DuckDB's
-    `lower`/`strip_accents` keep: a field holding any that fold into the word's letters stays
-    a candidate. NOT gives nothing to push down.
+    A term holds in some field it may be in. In an ASCII field, it must match
+    `ascii_pattern`. In other text, each of its words must occur as a lower-cased, accent-stripped
+    substring, a superset of the token match; the tokenizer also folds compatibility
+    characters (`ß` to "ss", `ﬁ`, full-width and circled letters) that DuckDB's
+    `lower`/`strip_accents` keep, so a field holding any that fold into the word's letters
+    stays a candidate. NEAR needs both sides; NOT gives nothing to push down.
     """
     if isinstance(node, Term):
-        fields = node.fields or TEXT_FIELDS
-        parts = []
-        for word in node.words:
-            tests = [f"contains({folded(name)}, ?)" for name in fields]
-            params.extend([word] * len(fields))
-            if folding := _folding_into(word):  # only when no plain match: evaluated last
-                tests.extend(f"regexp_matches({name}, ?)" for name in fields)
-                params.extend([f"[{folding}]"] * len(fields))
-            parts.append(tests[0] if len(tests) == 1 else f"({' OR '.join(tests)})")
-        return " AND ".join(parts)
+        pattern, tests = ascii_pattern(node), []
+        for name in node.fields or TEXT_FIELDS:
+            params.append(pattern)
+            words = []
+            for word in node.words:
+                test = f"contains({folded(name)}, ?)"
+                params.append(word)
+                if folding := _folding_into(word):  # only when no plain match: evaluated last
+                    test = f'({test} OR regexp_matches("{name}", ?))'
+                    params.append(f"[{folding}]")
+                words.append(test)
+            tests.append(
+                f'CASE WHEN {ascii_flag(name)} THEN regexp_matches("{name}", ?) '
+                f"ELSE {' AND '.join(words)} END"
+            )
+        return tests[0] if len(tests) == 1 else f"({' OR '.join(tests)})"
     if isinstance(node, And | Near):
         operands = node.operands if isinstance(node, And) else (node.left, node.right)
         pushed = [p for operand in operands if (p := _pushdown(operand, params))]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import csv
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -35,11 +36,23 @@ def write_jsonl(table: pa.Table, stream: TextIO) -> None:
         stream.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
+#: Characters a terminal or viewer acts on instead of showing: C0/C1 controls (ESC starts
+#: ANSI sequences, CR rewrites the line), zero-width marks and bidi overrides.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, *, keep: str = "") -> str:
+    """`text` with every control character (see `CONTROL_CHARACTERS`) but those in `keep`
+    replaced by a space, so archived text cannot drive the terminal that shows it."""
+    return CONTROL_CHARACTERS.sub(lambda m: m.group() if m.group() in keep else " ", text)
+
+
 def write_csv(table: pa.Table, stream: TextIO) -> None:
+    """CSV with control characters replaced as in `printable`; line breaks and tabs stay."""
     writer = csv.writer(stream)
-    writer.writerow(table.column_names)
+    writer.writerow(printable(name) for name in table.column_names)
     for row in json_rows(table):
-        writer.writerow(text_cell(value) for value in row.values())
+        writer.writerow(printable(text_cell(value), keep="\n\t") for value in row.values())
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:

@@ -119,19 +119,19 @@ class ArchiveBrowser:
         return table_to_records(table.slice(offset))
 
     def article(self, identifier: str) -> dict:
-        """The record named by an article id (the newest fetch, if sealed twice)."""
+        """The record named by an article id (the newest fetch, if sealed twice).
+
+        The manifests' URL Bloom filters name the few files that may hold the key, so a
+        page view reads those, not the archive."""
         match = ARTICLE_ID.match(identifier)
         if match is None:
             raise NotFound(f"{identifier!r} is not an article id (32 hex digits, '-', revision)")
-        # Both parts are checked by the pattern above, so they are safe inside the statement.
-        table = self.archive.sql(
-            "SELECT * FROM articles "
-            f"WHERE substr(sha256(coalesce(canonical_url, url)), 1, 32) = '{match['key']}' "
-            f"AND revision = {int(match['revision'])} ORDER BY fetched_at DESC LIMIT 1"
-        )
-        if table.num_rows == 0:
-            raise NotFound(f"no article {identifier} in the archive")
-        return table_to_records(table)[0]
+        revision = int(match["revision"])
+        fetches = self.archive.query(article_key=match["key"], sort="fetched_at")
+        for record in table_to_records(fetches):
+            if (record.get("revision") or 1) == revision:
+                return record
+        raise NotFound(f"no article {identifier} in the archive")
 
     def group(self, group: str) -> list[dict]:
         """Every outlet's copy of one story, earliest first (by publication, else fetch)."""

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 
 import pyarrow.parquet as pq
@@ -84,3 +88,140 @@ def test_a_compaction_that_lost_a_race_is_ignored_by_readers(tmp_path):
     every = [m for m in read_manifests(store, None) if m.get("kind") == "compaction"]
     assert len(every) == 1 and "-a-" in every[0]["snapshot_id"]
     assert len(live_manifests(sorted(every, key=lambda m: m["snapshot_id"]))) == 1
+
+
+def records_of_october() -> list[list[dict]]:
+    """Two snapshots over three October days of two sources, one record without a date."""
+    first = [
+        make_record(i, "yonhap", f"2026-10-{10 + i % 3:02d}T0{i % 10}:00:00Z") for i in range(6)
+    ]
+    first += [make_record(20 + i, "kyiv", f"2026-10-{10 + i:02d}T12:00:00Z") for i in range(2)]
+    second = [
+        make_record(i, "yonhap", f"2026-10-{10 + i % 3:02d}T1{i % 10}:00:00Z") for i in range(6, 9)
+    ]
+    undated = make_record(30, "kyiv", None)
+    undated["fetched_at"] = "2026-10-11T08:00:00Z"
+    return [first, [*second, undated]]
+
+
+def all_rows(store) -> list[dict]:
+    table = Archive(store).query(sort="url", descending=False)
+    return table.to_pylist()
+
+
+def test_a_settled_month_becomes_one_time_sorted_file_per_source(tmp_path):
+    store = LocalStore(tmp_path / "archive")
+    seal_batches(tmp_path, store, records_of_october())
+    before = all_rows(store)
+    result = compact(store, read_manifests(store, None), clock=lambda: NOW)
+
+    assert (result.partitions, result.files_merged, result.articles) == (2, 9, 12)
+    assert all_rows(store) == before
+    live = [e for m in read_manifests(store, None) for e in m["files"]]
+    assert sorted(e["key"].rsplit("/", 1)[0] for e in live) == [
+        "articles_monthly/month=2026-10/source=kyiv",
+        "articles_monthly/month=2026-10/source=yonhap",
+    ]
+    kyiv = next(e for e in live if e["source"] == "kyiv")
+    assert "date" not in kyiv and kyiv["month"] == "2026-10"
+    assert kyiv["rows"] == 3 and kyiv["undated"] == 1
+    assert kyiv["published_range"] == ["2026-10-10T12:00:00Z", "2026-10-11T12:00:00Z"]
+    assert kyiv["fetched_range"] == ["2026-10-11T08:00:00Z", "2026-11-05T11:00:00Z"]
+    yonhap = pq.read_table(store.local_path(next(e for e in live if e is not kyiv)["key"]))
+    times = yonhap.column("published_at").to_pylist()
+    assert times == sorted(times) and len(times) == 9
+
+
+def test_a_month_waits_until_it_settled_and_its_days_are_merged_meanwhile(tmp_path):
+    store = LocalStore(tmp_path / "archive")
+    seal_batches(tmp_path, store, records_of_october())
+    early = datetime(2026, 11, 3, tzinfo=UTC)  # October ended 2 days ago: not settled
+    compact(store, read_manifests(store, None), clock=lambda: early)
+    live = [e for m in read_manifests(store, None) for e in m["files"]]
+    assert all(e["key"].startswith("articles/date=2026-10-") for e in live)
+    assert len(live) == 5  # one per (day, source); the undated one is placed by its fetch day
+
+
+def test_an_article_found_after_its_month_was_merged_joins_the_month_again(tmp_path):
+    store = LocalStore(tmp_path / "archive")
+    batches = records_of_october()
+    seal_batches(tmp_path, store, batches)
+    compact(store, read_manifests(store, None), clock=lambda: NOW)
+    late = make_record(99, "yonhap", "2026-10-31T23:00:00Z")
+    with Staging(tmp_path / "late.db") as staging:
+        staging.add(late["url"], late, "t")
+        seal_snapshot(staging, store, clock=lambda: NOW + timedelta(hours=1))
+    again = compact(store, read_manifests(store, None), clock=lambda: NOW + timedelta(hours=2))
+
+    assert (again.partitions, again.files_merged, again.articles) == (1, 2, 10)
+    yonhap = [e for m in read_manifests(store, None) for e in m["files"] if e["source"] == "yonhap"]
+    assert len(yonhap) == 1 and yonhap[0]["month"] == "2026-10"
+    assert len(all_rows(store)) == 13
+
+
+def test_merged_files_are_cut_into_row_groups_that_a_time_filter_skips(tmp_path, monkeypatch):
+    monkeypatch.setattr("newsspider.archive.compact.ROW_GROUP_ROWS", 4)
+    store = LocalStore(tmp_path / "archive")
+    seal_batches(tmp_path, store, records_of_october())
+    compact(store, read_manifests(store, None), clock=lambda: NOW)
+    live = [e for m in read_manifests(store, None) for e in m["files"]]
+    path = store.local_path(next(e for e in live if e["source"] == "yonhap")["key"])
+    metadata = pq.ParquetFile(path).metadata
+    column = metadata.schema.to_arrow_schema().get_field_index("published_at")
+    bounds = [
+        (
+            metadata.row_group(n).column(column).statistics.min,
+            metadata.row_group(n).column(column).statistics.max,
+        )
+        for n in range(metadata.num_row_groups)
+    ]
+    assert len(bounds) == 3
+    assert all(high < low for (_, high), (low, _) in zip(bounds, bounds[1:], strict=False))
+    found = Archive(store).query(
+        since=datetime(2026, 10, 11, tzinfo=UTC), until=datetime(2026, 10, 11, 23, 59, tzinfo=UTC)
+    )
+    assert sorted(found.column("url").to_pylist()) == sorted(
+        r["url"]
+        for batch in records_of_october()
+        for r in batch
+        if (r["published_at"] or r["fetched_at"]).startswith("2026-10-11")
+    )
+
+
+COMPACT_IN_CHILD = """
+import sys
+from datetime import datetime, UTC
+from newsspider.archive.compact import compact
+from newsspider.archive.local import LocalStore
+from newsspider.query.manifests import read_manifests
+store = LocalStore(sys.argv[1])
+compact(store, read_manifests(store, None), clock=lambda: datetime(2026, 11, 10, 12, tzinfo=UTC))
+"""
+
+
+def test_a_compaction_killed_before_its_manifest_changes_nothing_readers_see(tmp_path):
+    store = LocalStore(tmp_path / "archive")
+    batches = [
+        [
+            make_record(n * 40 + s, f"source{s:02d}", f"2026-10-0{n + 1}T08:00:00Z")
+            for s in range(40)
+        ]
+        for n in range(2)
+    ]
+    seal_batches(tmp_path, store, batches)
+    before = all_rows(store)
+    child = subprocess.Popen([sys.executable, "-c", COMPACT_IN_CHILD, str(store.root)])
+    merged = store.root / "articles_monthly"
+    while child.poll() is None and not merged.exists():
+        time.sleep(0.001)
+    child.send_signal(signal.SIGKILL)
+    assert child.wait() == -signal.SIGKILL, "compaction finished before it could be killed"
+
+    assert merged.exists()
+    assert not [m for m in read_manifests(store, None) if m.get("kind") == "compaction"]
+    assert all_rows(store) == before
+    finished = compact(store, read_manifests(store, None), clock=lambda: NOW)
+    assert (finished.partitions, finished.files_merged) == (40, 80)
+    assert all_rows(store) == before
+    live = {e["key"] for m in read_manifests(store, None) for e in m["files"]}
+    assert all(key.startswith("articles_monthly/") for key in live) and len(live) == 40

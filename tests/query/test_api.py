@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 
@@ -187,8 +188,36 @@ def test_s3_archive_is_queried_through_the_cache(bucket, tmp_path):
     archive = Archive(bucket.store(), cache)
     first = archive.query(since=day("2026-11-04"), until=day("2026-11-04T23:59:59"))
     assert len(urls(first)) == 2
-    cached_manifests = list((tmp_path / "cache" / "manifests").rglob("*.json"))
-    assert len(cached_manifests) == 3
+    cached = sorted(p.name for p in (tmp_path / "cache" / "manifests").rglob("*.json"))
+    assert len(cached) == 4 and cached[-1] == "_live-view.json"  # three manifests and the view
     assert archive.sql("SELECT count(*) AS n FROM articles").column("n").to_pylist() == [8]
     uncached = Archive(bucket.store(), None)
     assert uncached.query(text="strasse").num_rows == 1
+
+
+def test_a_url_or_article_key_lookup_opens_only_the_files_that_may_hold_it(sealed):
+    store = CountingLocalStore(sealed.root)
+    found = Archive(store).query(url="http://kyiv.example/view/3", fields=["url"])
+    assert urls(found) == ["http://kyiv.example/view/3"]
+    assert store.opened == [key for key in store.opened if "/source=kyiv/" in key]
+    assert len(store.opened) == 1  # kyiv has two files; the other one's filter says no
+
+    store.opened.clear()
+    key = hashlib.sha256(STORY.encode()).hexdigest()[:32]
+    revisions = Archive(store).query(article_key=key, fields=["revision"], sort="revision")
+    assert revisions.column("revision").to_pylist() == [2, 1]
+    assert len(store.opened) == 2 and all("/source=yonhap/" in k for k in store.opened)
+
+
+def test_an_article_key_must_be_32_hex_digits(sealed):
+    with pytest.raises(QueryError, match="not 32 lower-case hex digits"):
+        sealed.archive.query(article_key="' OR 1=1 --")
+
+
+def test_a_window_on_dated_files_filters_the_publication_time_itself(sealed):
+    """Files known to hold no undated rows let the filter use `published_at`, which DuckDB
+    prunes row groups by; a file with an undated row keeps the fallback to fetch time."""
+    found = sealed.archive.query(since=day("2026-11-04"), until=day("2026-11-06T23:59:59"))
+    assert "http://yonhap.example/view/6" in urls(found)  # undated, fetched on the 6th
+    dated = sealed.archive.query(since=day("2026-11-04"), until=day("2026-11-04T23:59:59"))
+    assert sorted(urls(dated)) == ["http://kyiv.example/view/3", "http://yonhap.example/view/2"]

@@ -9,9 +9,11 @@ import os
 import subprocess
 import sys
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from newsspider.query.output import write_csv
 from tests.query.conftest import STORY, seal_all
 
 
@@ -44,6 +46,20 @@ def test_table_output_shows_hostile_titles_literally(sealed):
     shown = ok(newsspider("query", "--archive", sealed.uri, "--source", "tass"))
     assert "[bold red]Breaking[/] :fire:" in shown
     assert "\x1b" not in shown
+
+
+def test_csv_output_replaces_control_characters_like_the_table(sealed):
+    out = ok(newsspider("query", "--archive", sealed.uri, "--source", "tass", "-f", "csv"))
+    (row,) = csv.DictReader(io.StringIO(out))
+    assert "\x1b" not in out
+    assert row["title"] == "[bold red]Breaking[/] :fire:  [2Jnews"
+
+
+def test_csv_keeps_line_breaks_and_tabs_inside_cells():
+    table = pa.table({"body": ["one\n\ttwo\r\u202ethree\x07"]})
+    stream = io.StringIO()
+    write_csv(table, stream)
+    assert list(csv.reader(io.StringIO(stream.getvalue()))) == [["body"], ["one\n\ttwo  three "]]
 
 
 def test_jsonl_with_filters_text_and_fields(sealed):
