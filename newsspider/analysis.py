@@ -58,6 +58,10 @@ def _start_worker(config: Config, neardup: NearDupParams | None) -> None:
     _worker = PageAnalyzer(config, neardup)
 
 
+def _started() -> None:
+    """Nothing: returns once a worker has run `_start_worker`."""
+
+
 def _analyze_in_worker(page: FetchedPage) -> dict:
     assert _worker is not None, "worker started without _start_worker"
     return _worker.analyze(page)
@@ -85,6 +89,14 @@ class AnalysisPool:
             mp_context=self._context,
             initializer=_start_worker,
             initargs=self._initargs,
+        )
+
+    async def start(self) -> None:
+        """Start the workers now (imports, topic compilation), before the first page waits
+        for them; on a loaded machine that takes seconds, during which a crawler that is
+        already fetching would fill its memory with pages nobody analyses."""
+        await asyncio.gather(
+            *(asyncio.wrap_future(self._pool.submit(_started)) for _ in range(self._workers))
         )
 
     async def analyze(self, page: FetchedPage) -> dict:

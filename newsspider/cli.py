@@ -34,7 +34,7 @@ from newsspider.config import (
 )
 from newsspider.dedup.seen import open_seen_store
 from newsspider.query.api import Archive, QueryError
-from newsspider.record import FIELDS, table_to_records
+from newsspider.record import ALIAS, FIELDS, table_to_records
 
 app = typer.Typer(
     help="Scheduled news scraping and archiving: crawl sources, seal snapshots, query the archive.",
@@ -573,13 +573,12 @@ def dedup_stats(
     from newsspider.dedup.tracker import RevisionTracker
 
     _, cfg = open_config(config)
-    ttl = timedelta(days=cfg.state.seen_ttl_days)
     table = Table(title="De-duplication state", show_header=False)
-    seen = open_seen_store(cfg.state.uri, ttl)
+    seen = open_seen_store(cfg.state.uri, timedelta(days=cfg.state.seen_ttl_days))
     for name, value in seen.stats().items():
         table.add_row(f"seen-store {name}", f"{value:,}")
     seen.close()
-    index = open_neardup_index(cfg.state.neardup_uri(), ttl)
+    index = open_neardup_index(cfg.state.neardup_uri(), cfg.dedup.neardup_ttl(cfg.state))
     for name, value in index.stats().items():
         table.add_row(f"near-duplicate index {name}", f"{value:,}")
     index.close()
@@ -590,20 +589,32 @@ def dedup_stats(
     out.print(table)
 
     archive = Archive.open(cfg.archive.uri, **cfg.archive.store_options())
-    records = table_to_records(archive.query(fields=["dup_group", "source", "title", "url"]))
-    groups: dict[str, list[dict]] = {}
+    records = table_to_records(  # the stored rows: aliases (other outlets' copies) included
+        archive.sql(
+            "SELECT dup_group, source, title, url, record_type FROM articles ORDER BY fetched_at"
+        )
+    )
+    groups: dict[str, dict[str, dict]] = {}  # group -> URL -> its first record
     for record in records:
-        groups.setdefault(record["dup_group"] or record["url"], []).append(record)
+        groups.setdefault(record["dup_group"] or record["url"], {}).setdefault(
+            record["url"], record
+        )
+    aliases = sum(1 for record in records if record["record_type"] == ALIAS)
     largest = sorted(groups.values(), key=len, reverse=True)[:top]
-    shown = Table(title=f"Largest story groups ({len(groups)} groups, {len(records)} records)")
+    shown = Table(
+        title=f"Largest story groups ({len(groups)} groups, {len(records)} records, "
+        f"{aliases} of them aliases)"
+    )
     for column in ("group", "outlets", "sources", "first title"):
         shown.add_column(column, overflow="fold")
-    for members in largest:
+    for outlets in largest:
+        members = list(outlets.values())
+        first = next((m for m in members if m["record_type"] != ALIAS), members[0])
         shown.add_row(
-            _cell(members[0]["dup_group"]),
+            _cell(first["dup_group"]),
             str(len(members)),
             _cell(sorted({m["source"] for m in members})),
-            _cell(members[0]["title"]),
+            _cell(first["title"]),
         )
     out.print(shown)
 

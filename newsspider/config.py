@@ -298,6 +298,18 @@ class DedupConfig(_Model):
     near_duplicates: bool = Field(
         True, description="Group syndicated copies (MinHash LSH over the body)."
     )
+    policy: Literal["keep_all", "first_only"] = Field(
+        "keep_all",
+        description="Near-duplicate copies: `keep_all` archives every copy as a full record "
+        "linked by `dup_group`; `first_only` archives the first in full and the others as "
+        "aliases, listed in its `also_published_at`. Exact copies are always aliases.",
+    )
+    neardup_ttl_days: float | None = Field(
+        None,
+        gt=0,
+        description="How long the near-duplicate index remembers a story (default: "
+        "`[state] seen_ttl_days`); on Redis each story costs ~10 KB.",
+    )
     recheck_hours: list[float] = Field(
         default_factory=lambda: [1.0, 6.0, 24.0],
         description="Re-fetch archived stories this long after first seen ([] = never).",
@@ -305,6 +317,10 @@ class DedupConfig(_Model):
 
     def recheck_offsets(self) -> tuple[timedelta, ...]:
         return tuple(timedelta(hours=hours) for hours in sorted(self.recheck_hours) if hours > 0)
+
+    def neardup_ttl(self, state: StateConfig) -> timedelta:
+        """The near-duplicate index's TTL: its own, else the seen-store's."""
+        return timedelta(days=self.neardup_ttl_days or state.seen_ttl_days)
 
 
 class ScheduleConfig(_Model):

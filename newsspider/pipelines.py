@@ -15,13 +15,13 @@ from scrapy.exceptions import DropItem
 from newsspider.analysis import AnalysisFailed, AnalysisPool, default_workers
 from newsspider.article import FetchedPage
 from newsspider.config import Config
-from newsspider.dedup.neardup import NearDupParams, open_neardup_index
+from newsspider.dedup.neardup import Match, NearDupParams, Sketch, open_neardup_index
 from newsspider.dedup.revisions import compare_revision
 from newsspider.dedup.seen import open_seen_store
 from newsspider.dedup.tracker import RevisionTracker
 from newsspider.dedup.urls import canonicalize_url, url_key
 from newsspider.extraction import NotAnArticle
-from newsspider.record import format_timestamp, parse_timestamp
+from newsspider.record import ALIAS, as_alias, format_timestamp, parse_timestamp
 from newsspider.spiders.news import config_from_settings
 from newsspider.staging import Staging
 
@@ -34,7 +34,6 @@ CONTENT_DROPS = frozenset(
         "outside_window",
         "irrelevant",
         "duplicate_url",
-        "duplicate_content",
         "unchanged",
     }
 )
@@ -67,10 +66,11 @@ class ExtractionPipeline(_ConfiguredPipeline):
         self.window = timedelta(days=self.config.crawl.recency_days)
         self.pool: AnalysisPool | None = None
 
-    def open_spider(self) -> None:
+    async def open_spider(self) -> None:
         neardup = NearDupParams() if self.config.dedup.near_duplicates else None
         workers = self.config.crawl.analysis_workers or default_workers()
         self.pool = AnalysisPool(self.config, neardup, workers)
+        await self.pool.start()
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -114,18 +114,24 @@ class RelevancePipeline(_ConfiguredPipeline):
 
 
 class DedupPipeline(_ConfiguredPipeline):
-    """Drop URLs and exact contents already archived; remember pages judged by content."""
+    """Drop URLs already archived; link syndicated copies; remember pages judged by content.
+
+    An exact copy (the `content_sha256` of an earlier record, under another URL) goes on as
+    an alias of that record (`record.as_alias`: no body, counted as `newsspider/aliases`);
+    so does a near-duplicate under `[dedup] policy = "first_only"`. Near-duplicates are
+    grouped with the sketch the analysis workers made (`_sketch`), or one made here.
+    """
 
     def __init__(self, crawler) -> None:
         super().__init__(crawler)
-        state = self.config.state
-        ttl = timedelta(days=state.seen_ttl_days)
-        self.seen = open_seen_store(state.uri, ttl)
+        state, dedup = self.config.state, self.config.dedup
+        self.seen = open_seen_store(state.uri, timedelta(days=state.seen_ttl_days))
         self.neardup = (
-            open_neardup_index(state.neardup_uri(), ttl)
-            if self.config.dedup.near_duplicates
+            open_neardup_index(state.neardup_uri(), dedup.neardup_ttl(state))
+            if dedup.near_duplicates
             else None
         )
+        self.first_only = dedup.policy == "first_only"
         self._run_hashes: dict[str, str] = {}
         self.tracker = RevisionTracker(state.revisions, self.config.dedup.recheck_offsets())
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
@@ -134,24 +140,38 @@ class DedupPipeline(_ConfiguredPipeline):
         self.seen.close()
         self.tracker.close()
         if self.neardup is not None:
+            self.neardup.purge_expired()
             self.neardup.close()
 
     def process_item(self, item: dict) -> dict:
+        sketch = item.pop("_sketch", None)
         if item.pop("recheck", False):
-            return self._revision(item)
+            return self._revision(item, sketch)
         key = url_key(item["canonical_url"])
         if self.seen.has_url(key):
             raise Drop("duplicate_url", f"{item['canonical_url']} is already archived")
-        owner = self._run_hashes.get(item["content_sha256"]) or self.seen.content_owner(
-            item["content_sha256"]
-        )
+        content = item["content_sha256"]
+        owner = self._run_hashes.get(content) or self.seen.content_owner(content)
         if owner and owner != item["canonical_url"]:
-            raise Drop("duplicate_content", f"{item['url']} duplicates {owner}")
-        self._run_hashes[item["content_sha256"]] = item["canonical_url"]
-        self._group(item)
+            return self._exact_copy(item, owner, sketch)
+        self._run_hashes[content] = item["canonical_url"]
+        match = self._group(item, sketch)
+        if match is not None and self.first_only:
+            as_alias(item, match.group_id)
         return item
 
-    def _revision(self, item: dict) -> dict:
+    def _exact_copy(self, item: dict, owner: str, sketch: Sketch | None) -> dict:
+        """Another URL's copy of `owner`'s text: an alias of it, in its group."""
+        item["dup_group"] = url_key(owner)
+        if self.neardup is not None and item["body"]:
+            # the owner's own (stored) answer; the same text re-indexes it if it expired
+            match = self.neardup.find_or_add(owner, item["body"], sketch)
+            if match is not None:
+                item["dup_group"] = url_key(match.group_id)
+        log.debug("%s is an exact copy of %s", item["url"], owner)
+        return as_alias(item, owner)
+
+    def _revision(self, item: dict, sketch: Sketch | None) -> dict:
         """A re-fetched archived story: a new revision when title or body changed."""
         previous = self.tracker.previous(item["canonical_url"])
         self.tracker.checked(item["canonical_url"], datetime.now(UTC))
@@ -164,20 +184,21 @@ class DedupPipeline(_ConfiguredPipeline):
             raise Drop("unchanged", f"{item['url']} unchanged since revision {previous.revision}")
         item["revision"] = verdict.revision
         item["revision_summary"] = f"{verdict.summary}\n{verdict.diff}".strip()
-        self._group(item)
+        self._group(item, sketch)
         self.stats.inc_value("newsspider/revisions")
         return item
 
-    def _group(self, item: dict) -> None:
+    def _group(self, item: dict, sketch: Sketch | None) -> Match | None:
+        """Join the story group of an earlier near-duplicate, or start one."""
         item["dup_group"] = url_key(item["canonical_url"])
-        item.pop("_sketch", None)
-        if self.neardup is not None and item["body"]:
-            match = self.neardup.find_or_add(item["canonical_url"], item["body"])
-            self.neardup.flush()
-            if match is not None:
-                item["dup_group"] = url_key(match.group_id)
-                item["duplicate_of"] = match.duplicate_of
-                self.stats.inc_value("newsspider/near_duplicates")
+        if self.neardup is None or not item["body"]:
+            return None
+        match = self.neardup.find_or_add(item["canonical_url"], item["body"], sketch)
+        if match is not None:
+            item["dup_group"] = url_key(match.group_id)
+            item["duplicate_of"] = match.duplicate_of
+            self.stats.inc_value("newsspider/near_duplicates")
+        return match
 
     def item_dropped(self, item, response, exception, spider=None) -> None:
         code = getattr(exception, "code", "other")
@@ -190,7 +211,8 @@ class DedupPipeline(_ConfiguredPipeline):
 
 
 class StagingPipeline(_ConfiguredPipeline):
-    """Commit each kept record to durable staging, then remember its URL and content."""
+    """Commit each kept record (or alias) to durable staging, then remember its URL and
+    content. Aliases are counted apart (`newsspider/aliases`) and never re-checked."""
 
     def __init__(self, crawler) -> None:
         super().__init__(crawler)
@@ -213,11 +235,15 @@ class StagingPipeline(_ConfiguredPipeline):
         now = datetime.now(UTC)
         if not self.staging.add(staging_key, item, format_timestamp(now)):
             raise Drop("duplicate_url", f"{item['canonical_url']} is already staged")
-        if self.tracker.offsets:
+        alias = item.get("record_type") == ALIAS
+        if self.tracker.offsets and not alias:
             self.tracker.track(item, now)
         keys = {key, url_key(canonicalize_url(item["url"])), url_key(canonicalize_url(requested))}
         self.seen.mark_urls(keys)
         self.seen.mark_content(item["content_sha256"], item["canonical_url"])
-        self.stats.inc_value("newsspider/kept")
-        self.stats.inc_value(f"newsspider/kept/{item['source']}")
+        if alias:
+            self.stats.inc_value("newsspider/aliases")
+        else:
+            self.stats.inc_value("newsspider/kept")
+            self.stats.inc_value(f"newsspider/kept/{item['source']}")
         return item

@@ -2,6 +2,9 @@
 
 Every stage (pipelines, staging, snapshots, query) imports the contract from here, so a
 field is added or renamed in exactly one place.
+
+Schema versions: 2 added `record_type` and `also_published_at` (older files read them as
+NULL: every row an article).
 """
 
 from __future__ import annotations
@@ -10,7 +13,13 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: `record_type` of a full article record.
+ARTICLE = "article"
+#: `record_type` of an alias: another URL's copy of the record named by `duplicate_of` (same
+#: text, or a near copy under `[dedup] policy = "first_only"`), archived without its body.
+ALIAS = "alias"
 
 _STR = pa.string()
 _STRS = pa.list_(pa.string())
@@ -37,6 +46,8 @@ FIELDS: dict[str, pa.DataType] = {
     "content_sha256": _STR,
     "dup_group": _STR,
     "duplicate_of": _STR,
+    "record_type": _STR,
+    "also_published_at": _STRS,
     "revision": pa.int32(),
     "revision_summary": _STR,
     "fetched_at": _TS,
@@ -63,6 +74,17 @@ def empty_record() -> dict:
     for name in MAP_FIELDS:
         record[name] = {}
     record["revision"] = 1
+    record["record_type"] = ARTICLE
+    return record
+
+
+def as_alias(record: dict, duplicate_of: str) -> dict:
+    """Turn a record into an alias of the record `duplicate_of` names: it keeps its own URL,
+    source, title and dates, and drops the text the other record already holds."""
+    record["record_type"] = ALIAS
+    record["duplicate_of"] = duplicate_of
+    record["body"] = ""
+    record["captions"] = []
     return record
 
 

@@ -1,15 +1,9 @@
 """Near-duplicate bodies: syndicated copies of one story join one group, across sites and days.
 
-MinHash LSH (datasketch's ``affine32`` permutation scheme) over word shingles of the folded
-body finds *candidates*; each candidate is then *confirmed* with the exact Jaccard and
-containment of the two shingle sets, which are persisted beside the index. SQLite keeps the
-documents on disk and loads the band keys on open; Redis is queried in place.
-
-Speed comes from hashing a document in bulk with numpy: one pass computes a polynomial hash
-of every word from prefix sums over the UTF-8 bytes, shingle hashes are mixed from consecutive
-word hashes, and all permutations are applied to all shingle hashes as one uint32 matrix. The
-signature equals ``datasketch.MinHash(num_perm, seed, scheme="affine32",
-hashfunc=identity).update_batch(shingle_hashes)`` bit for bit (tested).
+MinHash LSH band keys (`minhash.py`) find *candidates*; each candidate is then *confirmed*
+with the exact Jaccard and containment of the two shingle sets, which are persisted beside
+the index. SQLite keeps the documents on disk and their band keys in RAM; Redis is queried
+in place. Either index takes a `Sketch` made elsewhere (a worker process) instead of the text.
 
 The scheme and parameters are stored with each index; opening an index with other parameters
 is refused, because signatures and band keys of different schemes cannot be compared.
@@ -17,85 +11,46 @@ is refused, because signatures and band keys of different schemes cannot be comp
 
 from __future__ import annotations
 
-import json
 import logging
-import sqlite3
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 import numpy as np
 import redis
-from datasketch import MinHash
+
+from newsspider.dedup.minhash import (
+    SHINGLE_HASH,
+    NearDupParams,
+    Sketch,
+    Sketcher,
+    shingle_hashes,
+    similarities,
+    similarity,
+)
+from newsspider.sqlitedb import connect_wal
+
+__all__ = [
+    "SHINGLE_HASH",
+    "Match",
+    "NearDupIndex",
+    "NearDupParams",
+    "NearDupParamsMismatch",
+    "RedisNearDupIndex",
+    "Sketch",
+    "Sketcher",
+    "SqliteNearDupIndex",
+    "open_neardup_index",
+    "shingle_hashes",
+    "similarity",
+]
 
 log = logging.getLogger(__name__)
-
-#: Name of the shingle hash below; bump it whenever `shingle_hashes` would return other values.
-SHINGLE_HASH = "wordpoly64-fmix64-hi32/v1"
-
-_U64 = np.uint64
-#: ASCII letters folded to lower case, digits kept, every other ASCII byte a separator (space);
-#: bytes >= 0x80 (UTF-8 letters) are kept and their punctuation removed by `_blank_punctuation`.
-_FOLD = bytes(
-    (b | 0x20 if 65 <= b <= 90 else b) if (chr(b).isalnum() or b >= 0x80) else 32
-    for b in range(256)
-)
-_SPACE = np.uint8(32)
-_BASE = 0x100000001B3  # odd, so invertible modulo 2**64
-_MIX = tuple(
-    _U64(c)
-    for c in (
-        0x9E3779B97F4A7C15,
-        0xBF58476D1CE4E5B9,
-        0x94D049BB133111EB,
-        0xD6E8FEB86659FD93,
-        0xA0761D6478BD642F,
-        0xE7037ED1A0B428DB,
-        0x8EBC6AF09C88C6E3,
-        0x589965CC75374CC3,
-        0x1D8E4E27C47D124F,
-    )
-)
-_SIGNATURE_CHUNK = 4096  # shingles per permutation block: bounds the temporary matrix
-
-
-@dataclass(frozen=True)
-class NearDupParams:
-    """Everything that decides signatures, band keys and matches; persisted with an index.
-
-    Chosen by measurement on the syndication set (benchmarks/bench_neardup.py): 5-word
-    shingles keep unrelated same-topic stories below containment 0.4 while copies stay above
-    0.55. The match bar is ~0.5 (Jaccard or containment, exact); the bands are tuned lower
-    (40 x 3 rows: LSH threshold ~0.29) so truncated copies still become candidates: 32 x 4
-    (~0.42) missed 5 % of copy pairs, and false candidates only cost one exact check each.
-    """
-
-    shingle_words: int = 5
-    bands: int = 40
-    rows: int = 3
-    seed: int = 1
-    #: A candidate joins if its exact Jaccard or its containment reaches the bar.
-    min_jaccard: float = 0.5
-    min_containment: float = 0.5
-    #: Candidates confirmed per document, most colliding bands first.
-    max_candidates: int = 8
-    scheme: str = "affine32"
-    shingle_hash: str = SHINGLE_HASH
-
-    @property
-    def num_perm(self) -> int:
-        return self.bands * self.rows
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> NearDupParams:
-        return cls(**json.loads(text))
 
 
 @dataclass(frozen=True)
@@ -108,16 +63,7 @@ class Match:
     containment: float
 
 
-@dataclass(frozen=True)
-class Sketch:
-    """What the index stores and compares: sorted unique shingle hashes and LSH band keys."""
-
-    shingles: np.ndarray
-    band_keys: np.ndarray
-
-
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     doc_id: str
     group_id: str
     shingles: np.ndarray
@@ -128,10 +74,15 @@ class NearDupParamsMismatch(ValueError):
 
 
 class NearDupIndex(Protocol):
-    def find_or_add(self, doc_id: str, text: str) -> Match | None:
+    #: The parameters sketches for this index must be made with (`Sketcher(index.params)`).
+    params: NearDupParams
+
+    def find_or_add(self, doc_id: str, text: str, sketch: Sketch | None = None) -> Match | None:
         """Index `text` under `doc_id`; return the group it joins, None if it starts one.
 
-        A doc_id already indexed keeps its first answer (calls are idempotent).
+        `sketch`, when given, is `Sketcher(self.params).sketch(text)` made elsewhere and is
+        used instead of hashing `text` again. A doc_id already indexed keeps its first answer
+        (calls are idempotent).
         """
 
     def flush(self) -> None:
@@ -144,152 +95,14 @@ class NearDupIndex(Protocol):
     def close(self) -> None: ...
 
 
-def _fmix64(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finalizer: spreads structured values over all bits."""
-    h = h ^ (h >> _U64(33))
-    h = h * _U64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> _U64(33))
-    h = h * _U64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> _U64(33))
-
-
-def _fmix32(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finalizer, as datasketch's affine32 scheme pre-mixes its input."""
-    h = h ^ (h >> np.uint32(16))
-    h = h * np.uint32(0x85EBCA6B)
-    h = h ^ (h >> np.uint32(13))
-    h = h * np.uint32(0xC2B2AE35)
-    return h ^ (h >> np.uint32(16))
-
-
-def _blank_punctuation(chars: np.ndarray) -> None:
-    """Turn the UTF-8 punctuation news text uses (U+2000-U+207F: curly quotes, dashes,
-    ellipsis, thin spaces; U+00A0-U+00BF: no-break space, guillemets) into spaces in place."""
-    lead = np.flatnonzero(chars[:-2] == 0xE2)
-    lead = lead[(chars[lead + 1] & 0xFE) == 0x80]
-    for offset in range(3):
-        chars[lead + offset] = _SPACE
-    lead = np.flatnonzero(chars[:-1] == 0xC2)
-    lead = lead[chars[lead + 1] >= 0xA0]
-    chars[lead] = _SPACE
-    chars[lead + 1] = _SPACE
-
-
-class _Powers:
-    """Powers of the polynomial base and of its inverse modulo 2**64, grown on demand."""
-
-    def __init__(self) -> None:
-        self.forward = np.ones(0, dtype=_U64)
-        self.inverse = np.ones(0, dtype=_U64)
-
-    def ensure(self, n: int) -> None:
-        if len(self.forward) >= n:
-            return
-        size = max(n, 2 * len(self.forward), 1 << 14)
-        self.forward = _power_series(_BASE, size)
-        self.inverse = _power_series(pow(_BASE, -1, 1 << 64), size)
-
-
-def _power_series(base: int, size: int) -> np.ndarray:
-    series = np.empty(size, dtype=_U64)
-    series[0] = 1
-    np.cumprod(np.full(size - 1, base, dtype=_U64), out=series[1:])
-    return series
-
-
-_POWERS = _Powers()
-
-
-def shingle_hashes(text: str, words: int) -> np.ndarray:
-    """Sorted unique 32-bit hashes of the `words`-word shingles of the folded text.
-
-    Folding: case, punctuation and white space do not count; a text shorter than one shingle
-    is one shingle. Stable across processes and machines (no Python `hash`).
-    """
-    if not text.isascii():
-        text = text.casefold()
-    raw = f" {text} ".encode().translate(_FOLD)
-    chars = np.frombuffer(raw, dtype=np.uint8)
-    if not raw.isascii():
-        chars = chars.copy()
-        _blank_punctuation(chars)
-    space = chars == _SPACE
-    edges = np.flatnonzero(space[:-1] != space[1:]) + 1
-    if len(edges) == 0:
-        return np.empty(0, dtype=np.uint32)
-    starts, ends = edges[0::2], edges[1::2]
-    _POWERS.ensure(len(chars) + 1)
-    prefix = np.zeros(len(chars) + 1, dtype=_U64)
-    np.cumsum(chars * _POWERS.forward[: len(chars)], out=prefix[1:])
-    # hash(word) = sum(c_j * B**(j - start)): the prefix difference shifted back by B**-start.
-    word_hashes = _fmix64((prefix[ends] - prefix[starts]) * _POWERS.inverse[starts])
-    k = min(words, len(word_hashes))
-    count = len(word_hashes) - k + 1
-    mixed = word_hashes[:count] * _MIX[0]
-    for j in range(1, k):
-        mixed += word_hashes[j : j + count] * _MIX[j]
-    hashes = np.sort((_fmix64(mixed) >> _U64(32)).astype(np.uint32))
-    keep = np.empty(len(hashes), dtype=bool)
-    keep[0] = True
-    np.not_equal(hashes[1:], hashes[:-1], out=keep[1:])
-    return hashes[keep]
-
-
-def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """Exact (Jaccard, containment of the smaller set) of two sorted unique hash arrays."""
-    if len(a) == 0 or len(b) == 0:
-        return 0.0, 0.0
-    at = np.searchsorted(b, a)
-    at[at == len(b)] = 0
-    common = int(np.count_nonzero(b[at] == a))
-    return common / (len(a) + len(b) - common), common / min(len(a), len(b))
-
-
-class Sketcher:
-    """Text -> `Sketch` for one parameter set (permutations built once)."""
-
-    def __init__(self, params: NearDupParams) -> None:
-        if params.scheme != "affine32":
-            raise ValueError(f"unsupported MinHash scheme {params.scheme!r} (use 'affine32')")
-        if params.shingle_hash != SHINGLE_HASH:
-            raise ValueError(f"unsupported shingle hash {params.shingle_hash!r}")
-        if not 1 <= params.shingle_words <= len(_MIX) or not 1 <= params.rows <= len(_MIX) - 1:
-            raise ValueError(f"shingle_words and rows must be in 1..{len(_MIX) - 1}")
-        self.params = params
-        a, b = MinHash(num_perm=params.num_perm, seed=params.seed, scheme="affine32").permutations
-        self._a = a.astype(np.uint32)
-        self._b = b.astype(np.uint32)
-
-    def signature(self, shingles: np.ndarray) -> np.ndarray:
-        """The MinHash values (uint32, one per permutation) of a set of shingle hashes."""
-        values = np.full(self.params.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
-        for start in range(0, len(shingles), _SIGNATURE_CHUNK):
-            mixed = _fmix32(shingles[start : start + _SIGNATURE_CHUNK])
-            permuted = np.multiply.outer(self._a, mixed)
-            permuted += self._b[:, None]
-            np.minimum(values, permuted.min(axis=1), out=values)
-        return values
-
-    def band_keys(self, signature: np.ndarray) -> np.ndarray:
-        """One 64-bit key per band (band number mixed in), signed for SQLite INTEGER."""
-        rows = signature.reshape(self.params.bands, self.params.rows).astype(_U64)
-        keys = np.arange(self.params.bands, dtype=_U64) * _MIX[-1]
-        for j in range(self.params.rows):
-            keys += rows[:, j] * _MIX[j]
-        return _fmix64(keys).view(np.int64)
-
-    def sketch(self, text: str) -> Sketch:
-        shingles = shingle_hashes(text, self.params.shingle_words)
-        return Sketch(shingles, self.band_keys(self.signature(shingles)))
-
-
 def best_match(
     sketch: Sketch, candidates: Iterable[Candidate], params: NearDupParams
 ) -> Match | None:
     """The first candidate (callers rank them by shared bands, i.e. estimated similarity)
     whose exact Jaccard or containment reaches the bar, as a `Match`; None if none does."""
-    for candidate in candidates:
-        jaccard, containment = similarity(sketch.shingles, candidate.shingles)
+    candidates = list(candidates)
+    scores = similarities(sketch.shingles, [candidate.shingles for candidate in candidates])
+    for candidate, (jaccard, containment) in zip(candidates, scores, strict=True):
         if jaccard >= params.min_jaccard or containment >= params.min_containment:
             return Match(candidate.group_id, candidate.doc_id, jaccard, containment)
     return None
@@ -308,6 +121,24 @@ def _check_params(stored: str | None, params: NearDupParams | None, where: str) 
     return existing
 
 
+class _SketchSource:
+    """The sketch of a text for one index: the one given if it was made with the index's
+    parameters, else made here (a mismatch is logged once: it means wasted work upstream)."""
+
+    def __init__(self, params: NearDupParams) -> None:
+        self.sketcher = Sketcher(params)
+        self._warned = False
+
+    def __call__(self, text: str, sketch: Sketch | None) -> Sketch:
+        if sketch is not None:
+            if sketch.fingerprint == self.sketcher.fingerprint:
+                return sketch
+            if not self._warned:
+                log.warning("a sketch made with other near-duplicate parameters was recomputed")
+                self._warned = True
+        return self.sketcher.sketch(text)
+
+
 _SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS neardup_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS neardup_docs (
@@ -322,6 +153,7 @@ CREATE TABLE IF NOT EXISTS neardup_docs (
     shingles BLOB NOT NULL
 );
 """
+_ROW_LIMIT = 1 << 32  # rows are held as uint32 in RAM
 
 
 def _stored_match(row: tuple) -> Match | None:
@@ -331,74 +163,109 @@ def _stored_match(row: tuple) -> Match | None:
     return Match(group_id, duplicate_of, similarity_, containment)
 
 
-class _BandTable:
-    """Band key -> document rows in RAM: sorted numpy arrays (16 bytes an entry) plus a
-    dict of recent entries, merged in when it grows past a fraction of the arrays."""
+def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The indices of the ranges [start, start + size), one after the other."""
+    ends = sizes.cumsum()
+    return np.repeat(starts - ends + sizes, sizes) + np.arange(ends[-1])
 
-    def __init__(self) -> None:
-        self._keys = np.empty(0, dtype=np.int64)
-        self._rows = np.empty(0, dtype=np.int64)
-        self._fresh: dict[int, list[int]] = {}
-        self._fresh_size = 0
+
+class _BandTable:
+    """Band key -> document rows in RAM, as compact integer arrays: 12 bytes an entry.
+
+    Shaped like a log-structured merge tree, so that adding stays cheap at any size and a
+    lookup costs a handful of array operations: the latest documents' keys sit in a small
+    matrix (one row a document, one column a band, all compared at once); a full matrix
+    becomes a sorted run (int64 keys, uint32 rows); a run is merged into its older neighbour
+    while that is less than `fanout` times larger, so runs shrink geometrically (a few of
+    them) and each entry is copied a few times. A merge briefly needs the merged size twice.
+    """
+
+    def __init__(self, bands: int, recent_docs: int = 256, fanout: int = 8) -> None:
+        self._recent_keys = np.empty((recent_docs, bands), dtype=np.int64)
+        self._recent_rows = np.empty(recent_docs, dtype=np.uint32)
+        self._recent = 0
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
+        self._fanout = fanout
 
     def __len__(self) -> int:
-        return len(self._keys) + self._fresh_size
+        return sum(len(keys) for keys, _ in self._runs) + self._recent_keys[: self._recent].size
 
-    def add(self, keys: list[int], row: int) -> None:
-        for key in keys:
-            self._fresh.setdefault(key, []).append(row)
-        self._fresh_size += len(keys)
-        if self._fresh_size > max(1 << 16, len(self._keys) // 4):
-            self._merge()
+    def nbytes(self) -> int:
+        """RAM held by the table's arrays."""
+        runs = sum(keys.nbytes + rows.nbytes for keys, rows in self._runs)
+        return runs + self._recent_keys.nbytes + self._recent_rows.nbytes
+
+    def add(self, keys: np.ndarray, row: int) -> None:
+        if self._recent == len(self._recent_rows):
+            self._seal_recent()
+        self._recent_keys[self._recent] = keys
+        self._recent_rows[self._recent] = row
+        self._recent += 1
 
     def load(self, keys: np.ndarray, rows: np.ndarray) -> None:
-        order = np.argsort(keys, kind="stable")
-        self._keys, self._rows = keys[order], rows[order]
+        """Replace the contents with `keys` (rows x bands, flattened) of `rows`."""
+        order = np.argsort(keys)
+        self._runs = [(keys[order], rows[order])] if len(keys) else []
+        self._recent = 0
 
-    def hits(self, keys: np.ndarray) -> Counter:
-        """How many of the given band keys each stored row shares."""
-        left = np.searchsorted(self._keys, keys, side="left")
-        right = np.searchsorted(self._keys, keys, side="right")
-        shared: list[int] = []
-        for i in np.flatnonzero(right > left).tolist():
-            shared.extend(self._rows[left[i] : right[i]].tolist())
-        if self._fresh:
-            for key in keys.tolist():
-                shared.extend(self._fresh.get(key, ()))
-        return Counter(shared)
+    def ranked(self, keys: np.ndarray, limit: int) -> list[int]:
+        """Up to `limit` rows sharing band keys with `keys`: most shared first, then oldest."""
+        parts = []
+        if self._recent:
+            counts = np.count_nonzero(self._recent_keys[: self._recent] == keys, axis=1)
+            found = np.flatnonzero(counts)
+            if len(found):
+                parts.append(np.repeat(self._recent_rows[found], counts[found]))
+        for run_keys, run_rows in self._runs:
+            low = run_keys.searchsorted(keys)
+            sizes = run_keys.searchsorted(keys, "right") - low
+            if sizes.any():
+                parts.append(run_rows[_ranges(low, sizes)])
+        if not parts:
+            return []
+        rows = np.sort(np.concatenate(parts) if len(parts) > 1 else parts[0])
+        # counted in row order, and most_common keeps that order among equal counts
+        return [row for row, _ in Counter(rows.tolist()).most_common(limit)]
 
     def drop_rows_below(self, row: int) -> None:
-        self._merge()
-        keep = self._rows >= row
-        self._keys, self._rows = self._keys[keep], self._rows[keep]
+        self._seal_recent()
+        kept = []
+        for keys, rows in self._runs:
+            live = rows >= row
+            if live.any():
+                kept.append((keys[live], rows[live]))
+        self._runs = kept
 
-    def _merge(self) -> None:
-        if not self._fresh:
+    def _seal_recent(self) -> None:
+        if not self._recent:
             return
-        keys = np.fromiter(
-            (k for k, rows in self._fresh.items() for _ in rows), np.int64, self._fresh_size
-        )
-        rows = np.fromiter(
-            (r for rows in self._fresh.values() for r in rows), np.int64, self._fresh_size
-        )
-        order = np.argsort(keys, kind="stable")
-        at = np.searchsorted(self._keys, keys[order], side="right")
-        self._keys = np.insert(self._keys, at, keys[order])
-        self._rows = np.insert(self._rows, at, rows[order])
-        self._fresh.clear()
-        self._fresh_size = 0
+        keys = self._recent_keys[: self._recent].ravel()
+        rows = np.repeat(self._recent_rows[: self._recent], self._recent_keys.shape[1])
+        order = np.argsort(keys)
+        self._runs.append((keys[order], rows[order]))
+        self._recent = 0
+        while len(self._runs) > 1 and len(self._runs[-2][0]) < self._fanout * len(
+            self._runs[-1][0]
+        ):
+            newer_keys, newer_rows = self._runs.pop()
+            older_keys, older_rows = self._runs.pop()
+            at = older_keys.searchsorted(newer_keys, "right")
+            self._runs.append(
+                (np.insert(older_keys, at, newer_keys), np.insert(older_rows, at, newer_rows))
+            )
 
 
 class SqliteNearDupIndex:
     """Embedded default: one writer process; documents persisted in SQLite (WAL), band keys
-    loaded into RAM on open (16 bytes a band key, 640 a document), because querying and
-    inserting 40 random band keys in SQLite cost 140-930 us a document (batched or per-document
-    commits), more than the whole MinHash (~100 us); loading 1M documents takes ~6 s.
+    held in RAM (`_BandTable`: 12 bytes a band key, 480 a document; loading 1M documents
+    takes seconds), because querying and inserting 40 random band keys in SQLite cost more
+    than the whole MinHash.
 
-    Writes are grouped into one transaction of up to `commit_every` documents; `flush()`
-    (and `close()`) commits. A crash loses at most that many index entries: later copies
-    of those stories start their own group, nothing else breaks. Use a file of its own,
-    since the open write transaction holds SQLite's lock. Several workers: use Redis.
+    Writes are grouped into one transaction, committed by `flush()` (and `close()`), after
+    `commit_every` documents or once the transaction is `commit_seconds` old. A crash loses
+    at most those index entries: later copies of those stories start their own group,
+    nothing else breaks. Use a file of its own, since the open write transaction holds
+    SQLite's lock. Several workers: use Redis.
     """
 
     def __init__(
@@ -407,73 +274,90 @@ class SqliteNearDupIndex:
         ttl: timedelta,
         params: NearDupParams | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        commit_every: int = 256,
+        commit_every: int = 1024,
+        commit_seconds: float = 2.0,
     ) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.ttl = ttl
         self.clock = clock
         self.commit_every = commit_every
+        self.commit_seconds = commit_seconds
         self._pending = 0
-        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SQLITE_SCHEMA)
+        self._began = 0.0
+        self._db = connect_wal(self.path)
+        # rows are ~2.7 KB: checkpoint (and fsync) every 64 MB of WAL, not every 4 MB
+        self._db.execute("PRAGMA wal_autocheckpoint = 16384")
         try:
-            with self._db:
-                self._db.execute("BEGIN IMMEDIATE")
-                row = self._db.execute(
-                    "SELECT value FROM neardup_meta WHERE key = 'params'"
-                ).fetchone()
-                self.params = _check_params(row and row[0], params, str(self.path))
-                if row is None:
-                    self._db.execute(
-                        "INSERT INTO neardup_meta (key, value) VALUES ('params', ?)",
-                        (self.params.to_json(),),
-                    )
+            self.params = self._open_params(params)
         except NearDupParamsMismatch:
             self._db.close()
             raise
-        self._sketcher = Sketcher(self.params)
-        self._bands = _BandTable()
+        self._sketch = _SketchSource(self.params)
+        self._bands = _BandTable(self.params.bands)
         self._load()
 
-    def _load(self) -> None:
-        """Read every live document's band keys (one sequential scan)."""
-        cutoff = (self.clock() - self.ttl).timestamp()
-        rows, blobs = [], []
-        for row, blob in self._db.execute(
-            "SELECT id, band_keys FROM neardup_docs WHERE added_at >= ? ORDER BY id", (cutoff,)
-        ):
-            rows.append(row)
-            blobs.append(blob)
-        if rows:
-            keys = np.frombuffer(b"".join(blobs), dtype=np.int64)
-            self._bands.load(keys, np.repeat(np.array(rows, dtype=np.int64), self.params.bands))
-        log.info("near-duplicate index %s: %d documents loaded", self.path, len(rows))
+    def _open_params(self, params: NearDupParams | None) -> NearDupParams:
+        """The stored parameters; on a new file, create the tables and store `params`."""
+        self._db.executescript(_SQLITE_SCHEMA)
+        query = "SELECT value FROM neardup_meta WHERE key = 'params'"
+        row = self._db.execute(query).fetchone()
+        if row is None:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                row = self._db.execute(query).fetchone()
+                if row is None:
+                    chosen = params or NearDupParams()
+                    self._db.execute(
+                        "INSERT INTO neardup_meta (key, value) VALUES ('params', ?)",
+                        (chosen.to_json(),),
+                    )
+                    return chosen
+        return _check_params(row[0], params, str(self.path))
 
-    def find_or_add(self, doc_id: str, text: str) -> Match | None:
-        if self._pending == 0:
-            self._db.execute("BEGIN IMMEDIATE")
-        row = self._db.execute(
-            "SELECT group_id, duplicate_of, similarity, containment FROM neardup_docs "
-            "WHERE doc_id = ?",
-            (doc_id,),
-        ).fetchone()
-        if row is not None:
-            self._count_write()
-            return _stored_match(row)
-        sketch = self._sketcher.sketch(text)
+    def _load(self) -> None:
+        """Read every live document's band keys (one sequential scan, in batches)."""
+        cutoff = (self.clock() - self.ttl).timestamp()
+        bands = self.params.bands
+        where = "WHERE added_at >= ? AND length(shingles) > 0"
+        with self._db:
+            self._db.execute("BEGIN")  # one snapshot for the count and the scan
+            count = self._db.execute(
+                f"SELECT COUNT(*) FROM neardup_docs {where}", (cutoff,)
+            ).fetchone()[0]
+            keys = np.empty(count * bands, dtype=np.int64)
+            rows = np.empty(count, dtype=np.uint32)
+            cursor = self._db.execute(
+                f"SELECT id, band_keys FROM neardup_docs {where} ORDER BY id", (cutoff,)
+            )
+            done = 0
+            while batch := cursor.fetchmany(4096):
+                ids, blobs = zip(*batch, strict=True)
+                rows[done : done + len(ids)] = ids
+                keys[done * bands : (done + len(ids)) * bands] = np.frombuffer(
+                    b"".join(blobs), dtype=np.int64
+                )
+                done += len(ids)
+        self._bands.load(keys[: done * bands], np.repeat(rows[:done], bands))
+        log.info("near-duplicate index %s: %d documents loaded", self.path, done)
+
+    def find_or_add(self, doc_id: str, text: str, sketch: Sketch | None = None) -> Match | None:
+        sketch = self._sketch(text, sketch)
         now = self.clock().timestamp()
         match = None
         if len(sketch.shingles):
-            ranked = [r for r, _ in self._bands.hits(sketch.band_keys).most_common()]
-            match = best_match(
-                sketch, self._candidates(ranked[: self.params.max_candidates], now), self.params
-            )
+            ranked = self._bands.ranked(sketch.band_keys, self.params.max_candidates)
+            if ranked:
+                # the best ranked usually passes: read the others only if it does not
+                match = best_match(sketch, self._candidates(ranked[:1], now), self.params)
+                if match is None and len(ranked) > 1:
+                    match = best_match(sketch, self._candidates(ranked[1:], now), self.params)
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._began = time.monotonic()
         cursor = self._db.execute(
             "INSERT INTO neardup_docs (doc_id, group_id, duplicate_of, similarity, containment,"
-            " added_at, band_keys, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " added_at, band_keys, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (doc_id) DO NOTHING",
             (
                 doc_id,
                 match.group_id if match else doc_id,
@@ -485,14 +369,26 @@ class SqliteNearDupIndex:
                 sketch.shingles.tobytes(),
             ),
         )
+        if cursor.rowcount == 0:  # indexed before: its first answer stands
+            row = self._db.execute(
+                "SELECT group_id, duplicate_of, similarity, containment FROM neardup_docs "
+                "WHERE doc_id = ?",
+                (doc_id,),
+            ).fetchone()
+            return _stored_match(row)
         if len(sketch.shingles):
-            self._bands.add(sketch.band_keys.tolist(), cursor.lastrowid)
-        self._count_write()
+            if cursor.lastrowid >= _ROW_LIMIT:
+                raise OverflowError(f"near-duplicate index {self.path}: row ids exhausted")
+            self._bands.add(sketch.band_keys, cursor.lastrowid)
+        self._pending += 1
+        if (
+            self._pending >= self.commit_every
+            or time.monotonic() - self._began >= self.commit_seconds
+        ):
+            self.flush()
         return match
 
     def _candidates(self, rows: list[int], now: float) -> list[Candidate]:
-        if not rows:
-            return []
         found = {
             row: Candidate(doc_id, group_id, np.frombuffer(blob, dtype=np.uint32))
             for row, doc_id, group_id, blob in self._db.execute(
@@ -503,26 +399,28 @@ class SqliteNearDupIndex:
         }
         return [found[row] for row in rows if row in found]
 
-    def _count_write(self) -> None:
-        self._pending += 1
-        if self._pending >= self.commit_every:
-            self.flush()
-
     def flush(self) -> None:
         """Commit the documents indexed since the last commit."""
-        if self._pending:
+        if self._db.in_transaction:
             self._db.execute("COMMIT")
-            self._pending = 0
+        self._pending = 0
 
     def purge_expired(self) -> int:
-        """Forget documents older than the TTL, on disk and in RAM."""
+        """Forget documents older than the TTL, on disk and in RAM.
+
+        Rows are added in time order, so the expired ones are those before the first live
+        one: finding it reads only the expired rows, and they go as one range of ids.
+        """
         self.flush()
         cutoff = (self.clock() - self.ttl).timestamp()
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
-            docs = self._db.execute("DELETE FROM neardup_docs WHERE added_at < ?", (cutoff,))
-            first = self._db.execute("SELECT MIN(id) FROM neardup_docs").fetchone()[0]
-        self._bands.drop_rows_below(first if first is not None else 1 << 62)
+            first = self._db.execute(
+                "SELECT id FROM neardup_docs WHERE added_at >= ? ORDER BY id LIMIT 1", (cutoff,)
+            ).fetchone()
+            first = first[0] if first else _ROW_LIMIT
+            docs = self._db.execute("DELETE FROM neardup_docs WHERE id < ?", (first,))
+        self._bands.drop_rows_below(first)
         return docs.rowcount
 
     def stats(self) -> dict[str, int]:
@@ -530,7 +428,13 @@ class SqliteNearDupIndex:
             "SELECT COUNT(*), COUNT(*) FILTER (WHERE duplicate_of IS NULL) FROM neardup_docs"
         ).fetchone()
         size = self.path.stat().st_size if self.path.exists() else 0
-        return {"docs": docs, "groups": groups, "band_entries": len(self._bands), "bytes": size}
+        return {
+            "docs": docs,
+            "groups": groups,
+            "band_entries": len(self._bands),
+            "ram_bytes": self._bands.nbytes(),
+            "bytes": size,
+        }
 
     def close(self) -> None:
         self.flush()
@@ -545,7 +449,8 @@ class RedisNearDupIndex:
     and one MGET instead of a set read per band; a true copy shares many bands, so it is still
     found through the others. Three round trips per document (lookup + bands, candidates,
     write). Two workers indexing copies of one story in the same instant may each start a
-    group; later copies join one of them.
+    group; later copies join one of them. About 10 KB a document (measured): give it its
+    own, shorter TTL than the seen-store's (`[dedup] neardup_ttl_days`).
     """
 
     def __init__(
@@ -563,15 +468,15 @@ class RedisNearDupIndex:
         self.params = _check_params(stored and stored.decode(), params, f"{client} {key}")
         if stored is None:
             client.set(key, self.params.to_json(), nx=True)
-        self._sketcher = Sketcher(self.params)
+        self._sketch = _SketchSource(self.params)
         self._ttl_seconds = max(1, int(ttl.total_seconds()))
         self._band_prefix = f"{prefix}b:".encode()
 
     def _doc_key(self, doc_id: str) -> str:
         return f"{self.prefix}doc:{doc_id}"
 
-    def find_or_add(self, doc_id: str, text: str) -> Match | None:
-        sketch = self._sketcher.sketch(text)
+    def find_or_add(self, doc_id: str, text: str, sketch: Sketch | None = None) -> Match | None:
+        sketch = self._sketch(text, sketch)
         raw = sketch.band_keys.tobytes()
         bands = [self._band_prefix + raw[i : i + 8] for i in range(0, len(raw), 8)]
         pipe = self._redis.pipeline(transaction=False)

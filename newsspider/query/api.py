@@ -12,6 +12,7 @@ columns, and files of an S3 archive are read from a verified local cache (`cache
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ import pyarrow as pa
 from newsspider.archive.store import ObjectStore, StoreError, open_store
 from newsspider.dedup.urls import canonicalize_url
 from newsspider.query import sql as sql_engine
+from newsspider.query.aliases import fold_aliases
 from newsspider.query.cache import ObjectCache
 from newsspider.query.filters import (
     Filters,
@@ -38,6 +40,7 @@ from newsspider.query.filters import (
     text_matches,
 )
 from newsspider.query.manifests import (
+    all_dated,
     article_files,
     raw_index_files,
     read_manifests,
@@ -47,6 +50,8 @@ from newsspider.record import ARROW_SCHEMA, FIELDS
 from newsspider.relevance import FIELDS as TEXT_FIELDS
 
 log = logging.getLogger(__name__)
+
+ARTICLE_KEY = re.compile(r"[0-9a-f]{32}")
 
 __all__ = ["Archive", "EmptyArchive", "QueryError"]
 
@@ -60,9 +65,11 @@ class Archive:
 
     def __init__(self, store: ObjectStore, cache: ObjectCache | None = None) -> None:
         """Without a `cache`, remote files and manifests are downloaded afresh for each query
-        into a temporary directory that is deleted afterwards."""
+        into a temporary directory that is deleted afterwards. Manifests are parsed once per
+        `Archive` (they never change), so a long-lived one saves that on later queries."""
         self.store = store
         self.cache = cache
+        self._parsed: dict[str, dict] = {}
 
     @classmethod
     def open(cls, uri: str, *, cache: bool | ObjectCache = True, **options: Any) -> Archive:
@@ -76,7 +83,7 @@ class Archive:
 
     def snapshots(self) -> list[dict]:
         """Every sealed snapshot's manifest, oldest first."""
-        return read_manifests(self.store, self.cache)
+        return read_manifests(self.store, self.cache, self._parsed)
 
     def query(
         self,
@@ -88,6 +95,7 @@ class Archive:
         topic: str | None = None,
         text: str | None = None,
         url: str | None = None,
+        article_key: str | None = None,
         wire: str | None = None,
         language: str | None = None,
         dup_group: str | None = None,
@@ -100,32 +108,37 @@ class Archive:
 
         `since`/`until` bound the publication time (else the fetch time) or, with
         `by="fetched"`, the fetch time. `text` is a topic query (words, "phrases", NEAR/n,
-        OR, NOT, field:term); `url` matches the crawled or canonical URL; `dup_group` gives
-        every outlet's copy of one syndicated story. Ties in `sort` are broken by URL, then
-        fetch time.
+        OR, NOT, field:term); `url` matches the crawled or canonical URL; `article_key` the
+        first 32 hex digits of the SHA-256 of the canonical URL (else the URL), the key of the
+        web UI's article ids; `dup_group` gives every outlet's copy of one syndicated story.
+        Ties in `sort` are broken by URL, then fetch time.
         """
         columns = check_fields(list(fields) if fields else list(FIELDS))
         check_sort(sort)
         if limit is not None and limit < 0:
             raise QueryError("limit must be zero or more")
+        if article_key is not None and not ARTICLE_KEY.fullmatch(article_key):
+            raise QueryError(f"article key {article_key!r} is not 32 lower-case hex digits")
         filters = Filters(
             window=TimeWindow(since, until, by),
             sources=tuple(sources),
             topic=topic,
             text=parse_text(text) if text else None,
             url=_url_forms(url) if url else (),
+            article_key=article_key,
             wire=wire,
             language=language,
             dup_group=dup_group,
         )
         manifests = self.snapshots()
-        files = article_files(manifests, filters.window, filters.sources)
+        files = article_files(manifests, filters.window, filters.sources, filters.url_keys())
         order = f'"{sort}" {"DESC" if descending else "ASC"} NULLS LAST, url, fetched_at'
         tail = f" ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit is not None else "")
-        where, params = filters.where()
+        where, params = filters.where(all_dated=all_dated(files))
         try:
             with self._paths(files) as paths, sql_engine.connect() as db:
                 sql_engine.register_parquet(db, "articles", paths, ARROW_SCHEMA)
+                fold_aliases(db, filters)
                 if filters.text is None:
                     select = ", ".join(f'"{name}"' for name in columns)
                     result = db.sql(f"SELECT {select} FROM articles {where}{tail}", params=params)

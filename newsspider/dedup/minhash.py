@@ -1,0 +1,305 @@
+"""MinHash sketches of article bodies: word shingles, signatures and LSH band keys.
+
+A `Sketch` is what the near-duplicate index compares: the sorted unique 32-bit hashes of a
+text's word shingles (for the exact Jaccard and containment of a candidate) and one 64-bit
+key per LSH band (to find candidates). `Sketcher(params).sketch(text)` is a pure function of
+the text and the parameters, so sketches can be made in other processes and sent (pickled,
+~2.7 KB for 600 words) to the process that owns the index.
+
+Speed comes from hashing a document in bulk with numpy, in as few array operations as
+possible (each costs microseconds of overhead, whatever the size): one pass computes a
+polynomial hash of every word from the UTF-8 bytes, shingle hashes are mixed from consecutive
+word hashes, and all permutations are applied to all shingle hashes as one uint32 matrix. The
+signature equals ``datasketch.MinHash(num_perm, seed, scheme="affine32",
+hashfunc=identity).update_batch(shingle_hashes)`` bit for bit (tested), and the shingle hash
+is pinned by a test: indexes persisted by earlier versions stay comparable.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from datasketch import MinHash
+
+#: Name of the shingle hash below; bump it whenever `shingle_hashes` would return other values.
+SHINGLE_HASH = "wordpoly64-fmix64-hi32/v1"
+
+_U64 = np.uint64
+#: ASCII letters folded to lower case, digits kept, every other ASCII byte a separator (zero);
+#: bytes >= 0x80 (UTF-8 letters) are kept; the punctuation among them is blanked before.
+_FOLD = bytes(
+    (b | 0x20 if 65 <= b <= 90 else b) if (chr(b).isalnum() or b >= 0x80) else 0 for b in range(256)
+)
+#: The UTF-8 punctuation news text uses: U+2000-U+207F (curly quotes, dashes, ellipsis, thin
+#: spaces) and U+00A0-U+00BF (no-break space, guillemets), blanked after case folding.
+_PUNCTUATION = re.compile(rb"\xe2[\x80\x81][\x80-\xbf]|\xc2[\xa0-\xbf]")
+#: The same but the micro sign U+00B5, the one character there that case folding changes
+#: (to Greek mu): a text with no other non-ASCII character needs no case folding at all.
+_PUNCTUATION_BUT_MICRO = re.compile(rb"\xe2[\x80\x81][\x80-\xbf]|\xc2[\xa0-\xb4\xb6-\xbf]")
+_UINT32_MAX = np.uint32(0xFFFFFFFF)
+_BASE = 0x100000001B3  # odd, so invertible modulo 2**64
+_MIX = tuple(
+    _U64(c)
+    for c in (
+        0x9E3779B97F4A7C15,
+        0xBF58476D1CE4E5B9,
+        0x94D049BB133111EB,
+        0xD6E8FEB86659FD93,
+        0xA0761D6478BD642F,
+        0xE7037ED1A0B428DB,
+        0x8EBC6AF09C88C6E3,
+        0x589965CC75374CC3,
+        0x1D8E4E27C47D124F,
+    )
+)
+_MIX_COLUMN = np.array(_MIX, dtype=_U64)[:, None]
+_SIGNATURE_CHUNK = 4096  # shingles per permutation block: bounds the temporary matrix
+
+
+@dataclass(frozen=True)
+class NearDupParams:
+    """Everything that decides signatures, band keys and matches; persisted with an index.
+
+    Chosen by measurement on the syndication set (benchmarks/bench_neardup.py): 5-word
+    shingles keep unrelated same-topic stories below containment 0.4 while copies stay above
+    0.55. The match bar is ~0.5 (Jaccard or containment, exact); the bands are tuned lower
+    (40 x 3 rows: LSH threshold ~0.29) so truncated copies still become candidates: 32 x 4
+    (~0.42) missed 5 % of copy pairs, and false candidates only cost one exact check each.
+    """
+
+    shingle_words: int = 5
+    bands: int = 40
+    rows: int = 3
+    seed: int = 1
+    #: A candidate joins if its exact Jaccard or its containment reaches the bar.
+    min_jaccard: float = 0.5
+    min_containment: float = 0.5
+    #: Candidates confirmed per document, most colliding bands first.
+    max_candidates: int = 8
+    scheme: str = "affine32"
+    shingle_hash: str = SHINGLE_HASH
+
+    @property
+    def num_perm(self) -> int:
+        return self.bands * self.rows
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> NearDupParams:
+        return cls(**json.loads(text))
+
+    @property
+    def fingerprint(self) -> int:
+        """A 32-bit digest of the parameters, carried by every `Sketch` made with them."""
+        return zlib.crc32(self.to_json().encode())
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Sketch:
+    """One text's sorted unique shingle hashes (uint32) and LSH band keys (int64), plus the
+    fingerprint of the parameters that made them (an index refuses other parameters')."""
+
+    shingles: np.ndarray
+    band_keys: np.ndarray
+    fingerprint: int
+
+    def __reduce__(self):
+        # as raw bytes: ~140 bytes smaller than two pickled arrays, and no numpy reconstructor
+        return _sketch_from_bytes, (
+            self.shingles.tobytes(),
+            self.band_keys.tobytes(),
+            self.fingerprint,
+        )
+
+
+def _sketch_from_bytes(shingles: bytes, band_keys: bytes, fingerprint: int) -> Sketch:
+    return Sketch(
+        np.frombuffer(shingles, dtype=np.uint32),
+        np.frombuffer(band_keys, dtype=np.int64),
+        fingerprint,
+    )
+
+
+def _const(value: int, dtype: type) -> np.ndarray:
+    """A 0-d array: as an operand it costs numpy less per call than a numpy scalar."""
+    return np.array(value, dtype=dtype)
+
+
+_ZERO, _ONE = _const(0, np.uint8), _const(1, np.intp)
+_SHIFT_13, _SHIFT_16 = _const(13, np.uint32), _const(16, np.uint32)
+_MUL32_1, _MUL32_2 = _const(0x85EBCA6B, np.uint32), _const(0xC2B2AE35, np.uint32)
+_SHIFT_32, _SHIFT_33 = _const(32, _U64), _const(33, _U64)
+_MUL64_1, _MUL64_2 = _const(0xFF51AFD7ED558CCD, _U64), _const(0xC4CEB9FE1A85EC53, _U64)
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finalizer (spreads structured values over all bits), in place."""
+    h ^= h >> _SHIFT_33
+    h *= _MUL64_1
+    h ^= h >> _SHIFT_33
+    h *= _MUL64_2
+    h ^= h >> _SHIFT_33
+    return h
+
+
+def _fmix64_high32(h: np.ndarray) -> np.ndarray:
+    """The top 32 bits of `_fmix64(h)` (its last step cannot change them), clobbering h."""
+    h ^= h >> _SHIFT_33
+    h *= _MUL64_1
+    h ^= h >> _SHIFT_33
+    h *= _MUL64_2
+    h >>= _SHIFT_32
+    return h.astype(np.uint32)
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, as datasketch's affine32 scheme pre-mixes its input."""
+    h = h ^ (h >> _SHIFT_16)
+    h *= _MUL32_1
+    h ^= h >> _SHIFT_13
+    h *= _MUL32_2
+    h ^= h >> _SHIFT_16
+    return h
+
+
+class _Powers:
+    """Powers of the polynomial base and of its inverse modulo 2**64, grown on demand."""
+
+    def __init__(self) -> None:
+        self.forward = np.ones(0, dtype=_U64)
+        self.inverse = np.ones(0, dtype=_U64)
+
+    def ensure(self, n: int) -> None:
+        if len(self.forward) >= n:
+            return
+        size = max(n, 2 * len(self.forward), 1 << 14)
+        self.forward = _power_series(_BASE, size)
+        self.inverse = _power_series(pow(_BASE, -1, 1 << 64), size)
+
+
+def _power_series(base: int, size: int) -> np.ndarray:
+    series = np.empty(size, dtype=_U64)
+    series[0] = 1
+    np.cumprod(np.full(size - 1, base, dtype=_U64), out=series[1:])
+    return series
+
+
+_POWERS = _Powers()
+
+
+def _folded_bytes(text: str) -> bytes:
+    """The text case-folded, punctuation blanked, separators zero, as UTF-8 after a zero.
+
+    Most English news text is ASCII but for typographic punctuation: blanking that first
+    leaves ASCII, which `_FOLD` lower-cases, so the costlier `str.casefold` is skipped.
+    """
+    raw = text.encode()
+    if not raw.isascii():
+        raw = _PUNCTUATION_BUT_MICRO.sub(b" ", raw)
+        if not raw.isascii():
+            raw = _PUNCTUATION.sub(b" ", text.casefold().encode())
+    return b"\0" + raw.translate(_FOLD)
+
+
+def shingle_hashes(text: str, words: int) -> np.ndarray:
+    """Sorted unique 32-bit hashes of the `words`-word shingles of the folded text.
+
+    Folding: case, punctuation and white space do not count; a text shorter than one shingle
+    is one shingle. Stable across processes and machines (no Python `hash`).
+    """
+    chars = np.frombuffer(_folded_bytes(text), dtype=np.uint8)
+    letter = chars != _ZERO
+    starts = np.flatnonzero(letter[1:] > letter[:-1])
+    if len(starts) == 0:
+        return np.empty(0, dtype=np.uint32)
+    starts += _ONE
+    _POWERS.ensure(len(chars))
+    # hash(word) = sum(c_j * B**(j - start)): the weighted bytes from one word's start to the
+    # next (separators weigh zero), shifted back by B**-start.
+    word_hashes = np.add.reduceat(chars * _POWERS.forward[: len(chars)], starts)
+    word_hashes *= _POWERS.inverse[starts]
+    word_hashes = _fmix64(word_hashes)
+    n, k = len(word_hashes), min(words, len(word_hashes))
+    # shingle i mixes words i..i+k-1: sum over j of word[i + j] * MIX[j], as one sum over
+    # the k rows of (MIX[j] * word) each seen shifted left by j (a strided view, no copy)
+    weighted = _MIX_COLUMN[:k] * word_hashes
+    shifted = np.ndarray((k, n - k + 1), _U64, weighted, 0, (8 * n + 8, 8))
+    hashes = _fmix64_high32(shifted.sum(axis=0, dtype=_U64))
+    hashes.sort()
+    keep = np.empty(len(hashes), dtype=bool)
+    keep[0] = True
+    np.not_equal(hashes[1:], hashes[:-1], out=keep[1:])
+    return hashes[keep]
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Exact (Jaccard, containment of the smaller set) of two sorted unique hash arrays."""
+    return similarities(a, [b])[0]
+
+
+def similarities(a: np.ndarray, others: list[np.ndarray]) -> list[tuple[float, float]]:
+    """`similarity(a, other)` for each of `others`, in one pass over all of them."""
+    if len(others) == 1 and len(a) and len(others[0]):  # the common case, in fewer steps
+        b = others[0]
+        common = int(np.count_nonzero(a.take(a.searchsorted(b), mode="clip") == b))
+        return [(common / (len(a) + len(b) - common), common / min(len(a), len(b)))]
+    scores = [(0.0, 0.0)] * len(others)
+    present = [i for i, other in enumerate(others) if len(other)]
+    if len(a) == 0 or not present:
+        return scores
+    pool = np.concatenate([others[i] for i in present]) if len(present) > 1 else others[present[0]]
+    shared = a.take(a.searchsorted(pool), mode="clip") == pool
+    sizes = [len(others[i]) for i in present]
+    starts = np.cumsum([0, *sizes[:-1]])
+    commons = np.add.reduceat(shared, starts, dtype=np.int64).tolist()
+    for i, size, common in zip(present, sizes, commons, strict=True):
+        scores[i] = (common / (len(a) + size - common), common / min(len(a), size))
+    return scores
+
+
+class Sketcher:
+    """Text -> `Sketch` for one parameter set (permutations built once)."""
+
+    def __init__(self, params: NearDupParams) -> None:
+        if params.scheme != "affine32":
+            raise ValueError(f"unsupported MinHash scheme {params.scheme!r} (use 'affine32')")
+        if params.shingle_hash != SHINGLE_HASH:
+            raise ValueError(f"unsupported shingle hash {params.shingle_hash!r}")
+        if not 1 <= params.shingle_words <= len(_MIX) or not 1 <= params.rows <= len(_MIX) - 1:
+            raise ValueError(f"shingle_words and rows must be in 1..{len(_MIX) - 1}")
+        self.params = params
+        self.fingerprint = params.fingerprint
+        a, b = MinHash(num_perm=params.num_perm, seed=params.seed, scheme="affine32").permutations
+        self._a = a.astype(np.uint32)[:, None]
+        self._b = b.astype(np.uint32)[:, None]
+        self._row_mix = np.array(_MIX[: params.rows], dtype=_U64)
+        self._band_mix = np.arange(params.bands, dtype=_U64) * _MIX[-1]
+
+    def signature(self, shingles: np.ndarray) -> np.ndarray:
+        """The MinHash values (uint32, one per permutation) of a set of shingle hashes."""
+        if len(shingles) == 0:
+            return np.full(self.params.num_perm, _UINT32_MAX, dtype=np.uint32)
+        values = None
+        for start in range(0, len(shingles), _SIGNATURE_CHUNK):
+            permuted = self._a * _fmix32(shingles[start : start + _SIGNATURE_CHUNK])
+            permuted += self._b
+            chunk = permuted.min(axis=1)
+            values = chunk if values is None else np.minimum(values, chunk, out=values)
+        return values
+
+    def band_keys(self, signature: np.ndarray) -> np.ndarray:
+        """One 64-bit key per band (band number mixed in), signed for SQLite INTEGER."""
+        rows = signature.reshape(self.params.bands, self.params.rows) * self._row_mix
+        keys = rows.sum(axis=1, dtype=_U64)
+        keys += self._band_mix
+        return _fmix64(keys).view(np.int64)
+
+    def sketch(self, text: str) -> Sketch:
+        shingles = shingle_hashes(text, self.params.shingle_words)
+        return Sketch(shingles, self.band_keys(self.signature(shingles)), self.fingerprint)

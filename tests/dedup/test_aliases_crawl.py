@@ -1,0 +1,193 @@
+"""Copies of one story through real crawls: exact copies become aliases of the first record,
+near copies are linked (`keep_all`) or become aliases too (`first_only`)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+STORY = [
+    "North Korean troops deployed to Russia's Kursk region suffered heavy losses this week, "
+    "South Korea's spy agency told lawmakers on Tuesday.",
+    "The National Intelligence Service said about 1,100 soldiers had been killed or wounded "
+    "in drone strikes since the deployment began in October.",
+    '"The casualties are mounting as they are thrown into assaults," an official said, '
+    "adding that Pyongyang was preparing to send more troops.",
+    "Lawmakers were told the soldiers lacked experience with drones and open terrain, and "
+    "that commanders had used them in waves across frozen fields.",
+    "The agency said it had also seen signs that the North was producing more artillery "
+    "shells and short-range missiles for shipment to Russia.",
+    "Moscow and Pyongyang signed a mutual defence pact last year and have not confirmed the "
+    "deployment, which Seoul and Kyiv say involves some 11,000 troops.",
+]
+OTHER = [
+    "Ukraine said on Wednesday it had captured two North Korean soldiers in the Kursk region "
+    "and was questioning them with the help of South Korean interpreters.",
+    "President Volodymyr Zelensky posted a video of the men, one of whom had a jaw injury, "
+    "and said Kyiv was ready to hand them over in an exchange of prisoners.",
+    "The Security Service of Ukraine said the men had no military identification and carried "
+    "Russian documents issued in the Tuva republic.",
+]
+PAGES = {  # path -> (title, paragraphs)
+    "/news/kursk-losses": ("N. Korean troops suffer heavy losses in Kursk", STORY),
+    "/partner/kursk-losses-copy": ("Spy agency: heavy North Korean losses", STORY),
+    "/wire/kursk-losses-edited": (
+        "North Korea's losses mount in Kursk, Seoul says",
+        [*STORY[:5], "The report could not be independently verified, the paper said."],
+    ),
+    "/news/captured-soldiers": ("Ukraine captures two North Korean soldiers", OTHER),
+}
+PUBLISHED = datetime.now(UTC) - timedelta(hours=2)
+
+
+class NewsSite(BaseHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        base = f"http://127.0.0.1:{self.server.server_port}"
+        if self.path == "/rss.xml":
+            items = "".join(
+                f"<item><title>{title}</title><link>{base}{path}</link>"
+                f"<pubDate>{format_datetime(PUBLISHED + timedelta(minutes=n))}</pubDate></item>"
+                for n, (path, (title, _)) in enumerate(PAGES.items())
+            )
+            body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}'
+            self._send((body + "</channel></rss>").encode(), "application/rss+xml")
+        elif self.path in PAGES:
+            title, paragraphs = PAGES[self.path]
+            body = "".join(f"<p>{p}</p>" for p in paragraphs)
+            page = (
+                f"<html><head><title>{title}</title>"
+                '<meta property="og:type" content="article">'
+                f'<meta property="article:published_time" content="{PUBLISHED.isoformat()}">'
+                f"</head><body><article><h1>{title}</h1>{body}</article></body></html>"
+            )
+            self._send(page.encode(), "text/html; charset=utf-8")
+        else:
+            self.send_error(404)
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def site():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NewsSite)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def newsspider(config, *args) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "newsspider", *args, "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=config.parent,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout + result.stderr
+
+
+def jsonl(config, *args) -> list[dict]:
+    return [
+        json.loads(line)
+        for line in newsspider(config, *args, "--format", "jsonl").split("\n")
+        if line.startswith("{")
+    ]
+
+
+def crawl(tmp_path, base: str, policy: str):
+    config = tmp_path / "newsspider.toml"
+    config.write_text(
+        f"""
+[archive]
+uri = "file://{tmp_path}/archive"
+[state]
+uri = "sqlite:///{tmp_path}/seen.db"
+staging = "{tmp_path}/staging.db"
+spool = "{tmp_path}/warc"
+revisions = "{tmp_path}/revisions.db"
+[crawl]
+autothrottle = false
+download_delay = 0
+[dedup]
+policy = "{policy}"
+[[topics]]
+name = "nk-troops"
+include = ["kursk"]
+[[sources]]
+name = "site"
+home = "{base}/"
+feeds = ["{base}/rss.xml"]
+robots_sitemaps = false
+"""
+    )
+    summary = newsspider(config, "run")
+    stored = jsonl(
+        config,
+        "sql",
+        "SELECT url, canonical_url, record_type, duplicate_of, dup_group, body FROM articles",
+    )
+    return config, summary, {row["url"].removeprefix(base): row for row in stored}
+
+
+def test_exact_copy_is_an_alias_and_near_copy_a_linked_record(tmp_path, site):
+    config, summary, stored = crawl(tmp_path, site, "keep_all")
+    assert len(stored) == 4 and re.search(r"kept\s*│\s*3\b", summary), summary
+    original, copy = stored["/news/kursk-losses"], stored["/partner/kursk-losses-copy"]
+    first, alias = (original, copy) if copy["record_type"] == "alias" else (copy, original)
+    assert (first["record_type"], alias["record_type"]) == ("article", "alias")
+    assert alias["duplicate_of"] == first["canonical_url"] and alias["body"] == ""
+    edited = stored["/wire/kursk-losses-edited"]
+    assert edited["record_type"] == "article"
+    assert alias["dup_group"] == first["dup_group"] == edited["dup_group"]
+    # whichever of the two was crawled first started the group; the other links to it
+    linked = {row["duplicate_of"] for row in (first, edited)}
+    assert linked in ({None, first["canonical_url"]}, {None, edited["canonical_url"]})
+    assert stored["/news/captured-soldiers"]["dup_group"] != first["dup_group"]
+
+    shown = {row["url"]: row for row in jsonl(config, "query")}
+    assert sorted(shown) == sorted({first["url"], edited["url"], f"{site}/news/captured-soldiers"})
+    assert shown[first["url"]]["also_published_at"] == [alias["url"]]
+    group = jsonl(config, "query", "--group", first["dup_group"])
+    assert sorted(row["url"] for row in group) == sorted(
+        {first["url"], alias["url"], edited["url"]}
+    )
+    stats = newsspider(config, "dedup", "stats")
+    assert "4 records, 1 of them aliases" in stats
+    assert re.search(r"│ 3 ", stats.split("Largest story groups", 1)[1])
+
+    again = newsspider(config, "run")  # nothing new: no second alias, no refetch
+    assert len(jsonl(config, "sql", "SELECT url FROM articles")) == 4, again
+
+
+def test_first_only_keeps_the_first_and_lists_every_copy(tmp_path, site):
+    config, _, stored = crawl(tmp_path, site, "first_only")
+    story = [stored[path] for path in PAGES if path != "/news/captured-soldiers"]
+    [first] = [row for row in story if row["record_type"] == "article"]
+    assert all(row["body"] == "" for row in story if row is not first)
+    assert {row["dup_group"] for row in story} == {first["dup_group"]}
+    shown = {row["url"]: row for row in jsonl(config, "query")}
+    assert sorted(shown) == sorted({first["url"], f"{site}/news/captured-soldiers"})
+    assert sorted(shown[first["url"]]["also_published_at"]) == sorted(
+        row["url"] for row in story if row is not first
+    )
