@@ -8,7 +8,6 @@ line naming the store, no traceback and no password, and leave the staged articl
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -17,12 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 import tomli_w
 
 from newsspider.cli import demo_config_text
 from newsspider.staging import Staging
 from newsspider.testweb import TestWeb
+from tests.realredis import require_redis
 
 pytestmark = pytest.mark.slow
 
@@ -49,15 +48,7 @@ def closed_port() -> int:
 
 def redis_rejecting_login() -> str:
     """The real Redis on loopback, asked for a user it does not have."""
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but Redis at {REDIS_URL} is unreachable: {exc}")
-        pytest.skip(f"Redis at {REDIS_URL} is unreachable (start one, or set CI to fail)")
-    finally:
-        client.close()
+    require_redis(REDIS_URL).close()
     return f"redis://no-such-user:{PASSWORD}@127.0.0.1:6379/0"
 
 

@@ -7,12 +7,13 @@ fixed key prefixes) and flushes it afterwards, and uses its own key prefix on to
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
 import pytest
 import redis
+
+from tests.realredis import require_redis
 
 REDIS = "redis://127.0.0.1:6379"
 CLAIM_KEY = "newsspider-test:claimed-by"
@@ -21,15 +22,7 @@ CLAIM_KEY = "newsspider-test:claimed-by"
 @pytest.fixture
 def redis_url() -> Iterator[str]:
     """`redis://127.0.0.1:6379/<db>` of an empty database claimed for this test."""
-    probe = redis.Redis.from_url(f"{REDIS}/0")
-    try:
-        probe.ping()
-    except redis.ConnectionError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but Redis at {REDIS} is unreachable: {exc}")
-        pytest.skip(f"Redis at {REDIS} is unreachable (start one, or set CI to fail)")
-    finally:
-        probe.close()
+    require_redis(f"{REDIS}/0").close()
     token = uuid.uuid4().hex
     for db in range(15, 0, -1):
         client = redis.Redis.from_url(f"{REDIS}/{db}")
