@@ -1,9 +1,12 @@
 """A local, size-bounded cache of archive files fetched from object storage.
 
 Snapshot files are immutable and the manifest names each one's SHA-256, so the cache is
-content-addressed: a file is stored under its digest, is valid for every archive that holds
-it, and is checked against the digest each time it is read (a damaged copy is fetched again).
-Least recently used files are evicted once the cache grows past its byte budget.
+content-addressed: a file is stored under its digest and is valid for every archive that
+holds it. A copy is checked against its digest when it is downloaded and again whenever its
+size, modification time or inode differ from those recorded then (`stamps.json`, as git's
+index and rsync's quick check do): hashing every cached file on every query would cost more
+than the query. A damaged copy is fetched again. Least recently used files are evicted once
+the cache grows past its byte budget.
 
 Manifests are cached too, under the archive they belong to and their name: they are written
 once and never changed, so a repeated query on S3 only lists `manifests/` again. Beside them
@@ -20,6 +23,8 @@ import json
 import logging
 import os
 import tempfile
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -59,6 +64,7 @@ class ObjectCache:
     def __init__(self, root: str | Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES):
         self.root = Path(root) if root is not None else default_cache_dir()
         self.max_bytes = max_bytes
+        self._stamps = _Stamps(self.root / "stamps.json")
 
     def path(self, sha256: str) -> Path:
         if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
@@ -68,32 +74,39 @@ class ObjectCache:
     def read(self, store: ObjectStore, key: str, sha256: str) -> bytes:
         """The bytes of `key`, from the cache when a verified copy exists, else downloaded."""
         path = self.path(sha256)
-        data = self._verified(path, key, sha256)
-        if data is None:
-            data = _download(store, key, sha256)
-            if len(data) <= self.max_bytes:
-                self._write(path, data)
-                self._evict(keep={path})
+        if self._verified(path, key, sha256):
+            return path.read_bytes()
+        data = _download(store, key, sha256)
+        if len(data) <= self.max_bytes:
+            _write_atomically(path, data)
+            self._stamps.record(sha256, path)
+            self._evict(keep={path})
+        self._stamps.save()
         return data
 
     def fetch(self, store: ObjectStore, files: Sequence[tuple[str, str]]) -> list[Path]:
         """Local, verified copies of `(key, sha256)` objects, downloading the missing ones.
 
-        Downloads run in parallel and eviction runs once at the end; the files returned are
-        never evicted by this call, even when together they exceed the budget.
+        Downloads run in parallel and eviction runs once at the end, when something was
+        downloaded; the files returned are never evicted by this call, even when together
+        they exceed the budget.
         """
 
-        def one(item: tuple[str, str]) -> Path:
+        def one(item: tuple[str, str]) -> bool:
             key, sha256 = item
             path = self.path(sha256)
-            if self._verified(path, key, sha256) is None:
-                self._write(path, _download(store, key, sha256))
-            return path
+            if self._verified(path, key, sha256):
+                return False
+            _write_atomically(path, _download(store, key, sha256))
+            self._stamps.record(sha256, path)
+            return True
 
         with ThreadPoolExecutor(max_workers=FETCH_WORKERS) as pool:
-            paths = list(pool.map(one, files))
-        if paths:
+            downloaded = any(list(pool.map(one, files)))
+        paths = [self.path(sha256) for _, sha256 in files]
+        if downloaded:
             self._evict(keep=set(paths))
+        self._stamps.save()
         return paths
 
     def manifest(self, store: ObjectStore, key: str) -> bytes:
@@ -104,7 +117,7 @@ class ObjectCache:
         except FileNotFoundError:
             pass
         data = store.get(key)
-        self._write(path, data)
+        _write_atomically(path, data)
         return data
 
     def live_view(self, store: ObjectStore) -> LiveView | None:
@@ -124,7 +137,9 @@ class ObjectCache:
             "newest_compaction": view.newest_compaction,
             "manifests": view.manifests,
         }
-        self._write(self._view_path(store), json.dumps(payload, separators=(",", ":")).encode())
+        _write_atomically(
+            self._view_path(store), json.dumps(payload, separators=(",", ":")).encode()
+        )
 
     def _archive_dir(self, store: ObjectStore) -> Path:
         return self.root / "manifests" / hashlib.sha256(store.uri.encode()).hexdigest()[:32]
@@ -132,29 +147,23 @@ class ObjectCache:
     def _view_path(self, store: ObjectStore) -> Path:
         return self._archive_dir(store) / "_live-view.json"
 
-    def _verified(self, path: Path, key: str, sha256: str) -> bytes | None:
-        """The cached bytes if they still match their digest; a damaged copy is dropped."""
+    def _verified(self, path: Path, key: str, sha256: str) -> bool:
+        """Whether a good copy is cached: unchanged since it was verified, or matching its
+        digest now (then stamped); a damaged copy is dropped. Marks the copy as used."""
         try:
-            data = path.read_bytes()
+            stat = path.stat()
         except FileNotFoundError:
-            return None
-        if hashlib.sha256(data).hexdigest() == sha256:
-            os.utime(path)  # atime marks recent use; many mounts do not update it on read
-            return data
-        log.warning("cached copy of %s is corrupted; fetching it again", key)
-        path.unlink(missing_ok=True)
-        return None
-
-    def _write(self, path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+            return False
+        if not self._stamps.matches(sha256, stat):
+            if hashlib.sha256(path.read_bytes()).hexdigest() != sha256:
+                log.warning("cached copy of %s is corrupted; fetching it again", key)
+                self._stamps.forget(sha256)
+                path.unlink(missing_ok=True)
+                return False
+            self._stamps.record(sha256, path)
+        # atime marks recent use (many mounts do not update it on read); mtime is kept
+        os.utime(path, ns=(time.time_ns(), stat.st_mtime_ns))
+        return True
 
     def _evict(self, keep: set[Path]) -> None:
         """Delete least recently used files (never those in `keep`) until the cache fits."""
@@ -178,8 +187,69 @@ class ObjectCache:
             total -= size
 
 
+class _Stamps:
+    """Size, mtime and inode of each cached copy when its digest was last checked, persisted
+    as one JSON file. Processes sharing a cache may overwrite each other's updates: a lost
+    stamp only means that copy is hashed once more."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stamps: dict[str, list[int]] | None = None
+        self._changed = False
+        self._lock = threading.Lock()
+
+    def _loaded(self) -> dict[str, list[int]]:
+        if self._stamps is None:
+            try:
+                saved = json.loads(self.path.read_bytes())
+            except (FileNotFoundError, ValueError):
+                saved = {}
+            self._stamps = saved if isinstance(saved, dict) else {}
+        return self._stamps
+
+    def matches(self, sha256: str, stat: os.stat_result) -> bool:
+        with self._lock:
+            stamp = self._loaded().get(sha256)
+        return stamp == [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+    def record(self, sha256: str, path: Path) -> None:
+        stat = path.stat()
+        with self._lock:
+            self._loaded()[sha256] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+            self._changed = True
+
+    def forget(self, sha256: str) -> None:
+        with self._lock:
+            self._changed |= self._loaded().pop(sha256, None) is not None
+
+    def save(self) -> None:
+        """Write the stamps if they changed, leaving out copies no longer cached."""
+        with self._lock:
+            if not self._changed:
+                return
+            stamps = {
+                digest: stamp
+                for digest, stamp in self._loaded().items()
+                if (self.path.parent / digest[:2] / digest).exists()
+            }
+            self._stamps, self._changed = stamps, False
+        _write_atomically(self.path, json.dumps(stamps, separators=(",", ":")).encode())
+
+
 def _download(store: ObjectStore, key: str, sha256: str) -> bytes:
     data = store.get(key)
     if hashlib.sha256(data).hexdigest() != sha256:
         raise StoreError(f"{store.uri}: {key} does not match the SHA-256 in its manifest")
     return data
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -293,6 +293,32 @@ def test_cache_replaces_a_corrupted_copy(bucket, staging, tmp_path):
     assert hashlib.sha256(data).hexdigest() == entry["sha256"]
 
 
+def test_cache_hashes_an_unchanged_copy_only_once(bucket, staging, tmp_path, monkeypatch):
+    stage(staging, make_record(1, "yonhap", "2026-11-04T01:03:00Z"))
+    entry = seal_snapshot(staging, bucket.store()).files[0]
+    hashed = []
+    real_sha256 = hashlib.sha256
+
+    def counting_sha256(data=b""):
+        hashed.append(len(data))
+        return real_sha256(data)
+
+    monkeypatch.setattr("newsspider.query.cache.hashlib.sha256", counting_sha256)
+    cache = ObjectCache(tmp_path / "cache")
+    expected = Archive(bucket.store(), cache).query()
+    size = cache.path(entry["sha256"]).stat().st_size
+    assert size in hashed  # checked as it was downloaded
+
+    hashed.clear()
+    again = Archive(bucket.store(), ObjectCache(tmp_path / "cache")).query()  # a new process
+    assert again == expected and size not in hashed
+
+    (tmp_path / "cache" / "stamps.json").unlink()  # no record of the check: check again
+    hashed.clear()
+    assert Archive(bucket.store(), ObjectCache(tmp_path / "cache")).query() == expected
+    assert hashed.count(size) == 1
+
+
 def test_cache_refuses_a_download_that_does_not_match_the_manifest(bucket, tmp_path):
     store = bucket.store()
     store.put("articles/a.parquet", b"actual bytes")
