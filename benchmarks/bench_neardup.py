@@ -245,7 +245,7 @@ def bench_accuracy(module: ModuleType) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=20000)
-    parser.add_argument("--redis-docs", type=int, default=3000)
+    parser.add_argument("--redis-docs", type=int, default=3000, help="0 skips Redis")
     parser.add_argument("--repeat", type=int, default=3, help="speed runs (best and median)")
     parser.add_argument("--module", help="measure this neardup.py instead of ours")
     parser.add_argument("--skip", nargs="*", default=[], choices=["memory", "redis", "accuracy"])
@@ -260,7 +260,7 @@ def main() -> None:
     bench_speed(module, docs[: args.docs], args.repeat)
     if "memory" not in args.skip:
         bench_memory(module, docs[: args.docs])
-    if "redis" not in args.skip:
+    if "redis" not in args.skip and args.redis_docs > 0:
         bench_redis(module, docs[: args.redis_docs])
     if "accuracy" not in args.skip:
         bench_accuracy(module)

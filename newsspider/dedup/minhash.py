@@ -23,7 +23,6 @@ import zlib
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 #: Name of the shingle hash below; bump it whenever `shingle_hashes` would return other values.
 SHINGLE_HASH = "wordpoly64-fmix64-hi32/v1"
@@ -35,11 +34,14 @@ _FOLD = bytes(
     (b | 0x20 if 65 <= b <= 90 else b) if (chr(b).isalnum() or b >= 0x80) else 0 for b in range(256)
 )
 #: The UTF-8 punctuation news text uses: U+2000-U+207F (curly quotes, dashes, ellipsis, thin
-#: spaces) and U+00A0-U+00BF (no-break space, guillemets), blanked after case folding.
-_PUNCTUATION = re.compile(rb"\xe2[\x80\x81][\x80-\xbf]|\xc2[\xa0-\xbf]")
+#: spaces) and U+00A0-U+00BF (no-break space, guillemets), blanked after case folding. One
+#: pattern per lead byte: a pattern that starts with a literal byte is found by a fast scan
+#: (3x faster than one pattern with both).
+_GENERAL_PUNCTUATION = re.compile(rb"\xe2[\x80\x81][\x80-\xbf]")
+_LATIN1_PUNCTUATION = re.compile(rb"\xc2[\xa0-\xbf]")
 #: The same but the micro sign U+00B5, the one character there that case folding changes
 #: (to Greek mu): a text with no other non-ASCII character needs no case folding at all.
-_PUNCTUATION_BUT_MICRO = re.compile(rb"\xe2[\x80\x81][\x80-\xbf]|\xc2[\xa0-\xb4\xb6-\xbf]")
+_LATIN1_PUNCTUATION_BUT_MICRO = re.compile(rb"\xc2[\xa0-\xb4\xb6-\xbf]")
 _UINT32_MAX = np.uint32(0xFFFFFFFF)
 _BASE = 0x100000001B3  # odd, so invertible modulo 2**64
 _MIX = tuple(
@@ -56,7 +58,7 @@ _MIX = tuple(
         0x1D8E4E27C47D124F,
     )
 )
-_MIX_COLUMN = np.array(_MIX, dtype=_U64)[:, None]
+_MIX_ARRAY = np.array(_MIX, dtype=_U64)
 _SIGNATURE_CHUNK = 4096  # shingles per permutation block: bounds the temporary matrix
 
 
@@ -193,6 +195,12 @@ def _power_series(base: int, size: int) -> np.ndarray:
 _POWERS = _Powers()
 
 
+def _blank_punctuation(raw: bytes, latin1: re.Pattern[bytes]) -> bytes:
+    """`raw` with the punctuation above (`latin1`: which of U+00A0-U+00BF) made spaces."""
+    raw = _GENERAL_PUNCTUATION.sub(b" ", raw)
+    return latin1.sub(b" ", raw) if b"\xc2" in raw else raw
+
+
 def _folded_bytes(text: str) -> bytes:
     """The text case-folded, punctuation blanked, separators zero, as UTF-8 after a zero.
 
@@ -201,9 +209,9 @@ def _folded_bytes(text: str) -> bytes:
     """
     raw = text.encode()
     if not raw.isascii():
-        raw = _PUNCTUATION_BUT_MICRO.sub(b" ", raw)
+        raw = _blank_punctuation(raw, _LATIN1_PUNCTUATION_BUT_MICRO)
         if not raw.isascii():
-            raw = _PUNCTUATION.sub(b" ", text.casefold().encode())
+            raw = _blank_punctuation(text.casefold().encode(), _LATIN1_PUNCTUATION)
     return b"\0" + raw.translate(_FOLD)
 
 
@@ -225,12 +233,10 @@ def shingle_hashes(text: str, words: int) -> np.ndarray:
     word_hashes = np.add.reduceat(chars * _POWERS.forward[: len(chars)], starts)
     word_hashes *= _POWERS.inverse[starts]
     word_hashes = _fmix64(word_hashes)
-    n, k = len(word_hashes), min(words, len(word_hashes))
-    # shingle i mixes words i..i+k-1: sum over j of word[i + j] * MIX[j], as one sum over
-    # the k rows of (MIX[j] * word) each seen shifted left by j (a strided view, no copy)
-    weighted = _MIX_COLUMN[:k] * word_hashes
-    shifted = np.ndarray((k, n - k + 1), _U64, weighted, 0, (8 * n + 8, 8))
-    hashes = _fmix64_high32(shifted.sum(axis=0, dtype=_U64))
+    # shingle i mixes words i..i+k-1 (k = words, or all if fewer): sum over j < k of
+    # word[i + j] * MIX[j], wrapping like all uint64 arithmetic; one sliding dot product
+    mixed = np.correlate(word_hashes, _MIX_ARRAY[: min(words, len(word_hashes))])
+    hashes = _fmix64_high32(mixed)
     hashes.sort()
     keep = np.empty(len(hashes), dtype=bool)
     keep[0] = True
@@ -239,28 +245,16 @@ def shingle_hashes(text: str, words: int) -> np.ndarray:
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """Exact (Jaccard, containment of the smaller set) of two sorted unique hash arrays."""
-    return similarities(a, [b])[0]
+    """Exact (Jaccard, containment of the smaller set) of two sorted unique hash arrays.
 
-
-def similarities(a: np.ndarray, others: list[np.ndarray]) -> list[tuple[float, float]]:
-    """`similarity(a, other)` for each of `others`, in one pass over all of them."""
-    if len(others) == 1 and len(a) and len(others[0]):  # the common case, in fewer steps
-        b = others[0]
-        common = int(np.count_nonzero(a.take(a.searchsorted(b), mode="clip") == b))
-        return [(common / (len(a) + len(b) - common), common / min(len(a), len(b)))]
-    scores = [(0.0, 0.0)] * len(others)
-    present = [i for i, other in enumerate(others) if len(other)]
-    if len(a) == 0 or not present:
-        return scores
-    pool = np.concatenate([others[i] for i in present]) if len(present) > 1 else others[present[0]]
-    shared = a.take(a.searchsorted(pool), mode="clip") == pool
-    sizes = [len(others[i]) for i in present]
-    starts = np.cumsum([0, *sizes[:-1]])
-    commons = np.add.reduceat(shared, starts, dtype=np.int64).tolist()
-    for i, size, common in zip(present, sizes, commons, strict=True):
-        scores[i] = (common / (len(a) + size - common), common / min(len(a), size))
-    return scores
+    Counted as the equal neighbours in both sorted together: numpy's vectorised sort beats
+    a binary search of one in the other (a branch mispredicted at every step)."""
+    if len(a) == 0 or len(b) == 0:
+        return 0.0, 0.0
+    both = np.concatenate((a, b))
+    both.sort()
+    common = int(np.count_nonzero(both[1:] == both[:-1]))
+    return common / (len(a) + len(b) - common), common / min(len(a), len(b))
 
 
 class Sketcher:
@@ -275,6 +269,9 @@ class Sketcher:
             raise ValueError(f"shingle_words and rows must be in 1..{len(_MIX) - 1}")
         self.params = params
         self.fingerprint = params.fingerprint
+        # imported here: datasketch loads scipy (~80 MB), needed only where sketches are made
+        from datasketch import MinHash
+
         a, b = MinHash(num_perm=params.num_perm, seed=params.seed, scheme="affine32").permutations
         self._a = a.astype(np.uint32)[:, None]
         self._b = b.astype(np.uint32)[:, None]
@@ -295,8 +292,7 @@ class Sketcher:
 
     def band_keys(self, signature: np.ndarray) -> np.ndarray:
         """One 64-bit key per band (band number mixed in), signed for SQLite INTEGER."""
-        rows = signature.reshape(self.params.bands, self.params.rows) * self._row_mix
-        keys = rows.sum(axis=1, dtype=_U64)
+        keys = np.dot(signature.reshape(self.params.bands, self.params.rows), self._row_mix)
         keys += self._band_mix
         return _fmix64(keys).view(np.int64)
 

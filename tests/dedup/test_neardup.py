@@ -278,20 +278,31 @@ def test_writes_are_committed_in_batches_by_flush(tmp_path):
     index.close()
 
 
-def test_band_table_finds_what_a_scan_finds_across_merges():
+# keys from a small pool, so that many documents share band keys: small numbers (one
+# directory bucket) or spread over all 64 bits, negative ones too (as band keys are)
+POOLS = {
+    "small": np.arange(40 * 4, dtype=np.int64),
+    "spread": np.random.default_rng(3).integers(-(2**63), 2**63 - 1, 40 * 4, dtype=np.int64),
+}
+
+
+@pytest.mark.parametrize("pool", POOLS.values(), ids=POOLS.keys())
+def test_band_table_finds_what_a_scan_finds_across_merges(pool):
     rng = np.random.default_rng(7)
     table = _BandTable(bands=4, recent_docs=3, fanout=2)  # tiny: many seals and merges
     stored = []
     for row in range(200):
-        # keys from a small range, so that many documents share band keys
-        keys = rng.integers(0, 40, 4) * 4 + np.arange(4)
+        keys = pool[rng.integers(0, 40, 4) * 4 + np.arange(4)]
         table.add(keys, row)
         stored.append(keys)
-        query = rng.integers(0, 40, 4) * 4 + np.arange(4)
+        query = pool[rng.integers(0, 40, 4) * 4 + np.arange(4)]
         shared = {r: int((k == query).sum()) for r, k in enumerate(stored)}
         expected = sorted((r for r in shared if shared[r]), key=lambda r: (-shared[r], r))
         assert table.ranked(query, 8) == expected[:8]
     assert len(table) == 800
+    loaded = _BandTable(bands=4)
+    loaded.load(np.concatenate(stored), np.repeat(np.arange(200, dtype=np.uint32), 4))
+    assert all(loaded.ranked(k, 50) == table.ranked(k, 50) for k in stored)
     table.drop_rows_below(150)
     assert len(table) == 200 and min(table.ranked(stored[199], 50)) >= 150
 
