@@ -18,7 +18,8 @@ from pathlib import Path
 
 import trafilatura
 
-from newsspider.extraction import NotAnArticle, extract_article
+from newsspider.extraction.errors import NotAnArticle
+from newsspider.extraction.extract import extract_article
 
 PAGES = Path(__file__).resolve().parent.parent / "tests" / "data" / "pages"
 NOW = datetime(2026, 11, 20, tzinfo=UTC)

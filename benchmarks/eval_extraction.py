@@ -17,7 +17,8 @@ from collections import Counter
 from datetime import timedelta
 
 from newsspider.config import bundled_config_text, parse_config
-from newsspider.extraction import NotAnArticle, extract_article
+from newsspider.extraction.errors import NotAnArticle
+from newsspider.extraction.extract import extract_article
 from newsspider.record import parse_timestamp
 from newsspider.relevance import TopicMatcher
 from newsspider.testweb import TestWeb

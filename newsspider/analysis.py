@@ -5,10 +5,11 @@ the downloads keeps one core to itself. Threads would not do: extraction is pure
 tree walking, and a reactor thread competing for the GIL with extraction threads pays up
 to a switch interval (5 ms) on every socket, SQLite or zlib call that releases it.
 
-Workers fork from a `forkserver` that has already imported the extraction stack, so each
-starts in milliseconds and shares those pages; a worker that dies (a parser crash, the
-OOM killer) breaks only its pool: the pool is rebuilt and the pages in flight are retried
-once each, then dropped as `analysis_failed`.
+Workers fork from a `forkserver` that has already imported the extraction stack
+(`analyzer.py`), so each starts in milliseconds and shares those pages, while the crawl
+process never imports it. A worker that dies (a parser crash, the OOM killer) breaks only
+its pool: the pool is rebuilt and the pages in flight are retried once each, then dropped
+as `analysis_failed`.
 """
 
 from __future__ import annotations
@@ -19,11 +20,17 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
-from newsspider.article import FetchedPage, record_from_page
-from newsspider.config import Config
-from newsspider.dedup.neardup import NearDupParams, Sketcher
-from newsspider.relevance import TopicMatcher
+if TYPE_CHECKING:
+    from newsspider.analyzer import PageAnalyzer
+    from newsspider.article import FetchedPage
+    from newsspider.config import Config
+    from newsspider.dedup.minhash import NearDupParams
+
+#: What the workers run: imported by the forkserver (shared by every worker) and by each
+#: worker, never by the crawl process, which keeps its memory free of the extraction stack.
+ANALYZER_MODULE = "newsspider.analyzer"
 
 log = logging.getLogger(__name__)
 
@@ -32,29 +39,13 @@ class AnalysisFailed(Exception):
     """A page whose analysis killed its worker process twice."""
 
 
-class PageAnalyzer:
-    """Fetched page → record with `topic_scores` and, when asked for, a near-dup `_sketch`."""
-
-    def __init__(self, config: Config, neardup: NearDupParams | None) -> None:
-        self.sources = {source.name: source for source in config.sources}
-        self.matcher = TopicMatcher(config.topics)
-        self.sketcher = Sketcher(neardup) if neardup is not None else None
-
-    def analyze(self, page: FetchedPage) -> dict:
-        """Raises `NotAnArticle` for pages that are not stories."""
-        record = record_from_page(page, self.sources[page.source])
-        record["topic_scores"] = self.matcher.match(record)
-        record["topics"] = sorted(record["topic_scores"])
-        if self.sketcher is not None and record["body"]:
-            record["_sketch"] = self.sketcher.sketch(record["body"])
-        return record
-
-
 _worker: PageAnalyzer | None = None
 
 
 def _start_worker(config: Config, neardup: NearDupParams | None) -> None:
     global _worker
+    from newsspider.analyzer import PageAnalyzer
+
     _worker = PageAnalyzer(config, neardup)
 
 
@@ -79,7 +70,7 @@ class AnalysisPool:
         self._initargs = (config, neardup)
         self._workers = workers
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload([__name__])
+        self._context.set_forkserver_preload([ANALYZER_MODULE])
         self._pool = self._new_pool()
         self.restarts = 0
 

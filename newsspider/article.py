@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from newsspider.config import Source
 from newsspider.dedup.urls import canonicalize_url
-from newsspider.extraction import extract_article
 from newsspider.record import empty_record, parse_timestamp
 
 
@@ -35,6 +34,9 @@ def normalized_text_sha256(text: str) -> str:
 
 def record_from_page(page: FetchedPage, source: Source) -> dict:
     """Extract and assemble a record; raises `NotAnArticle` for pages that are not stories."""
+    # here, not at the top: the crawl process builds FetchedPages but never extracts
+    from newsspider.extraction.extract import extract_article
+
     fields = extract_article(
         page.html,
         page.url,

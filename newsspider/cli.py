@@ -10,9 +10,8 @@ import tomllib
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
-import pyarrow as pa
 import tomli_w
 import typer
 from rich.console import Console
@@ -20,10 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsspider import __version__
-from newsspider.archive.publish import seal
-from newsspider.archive.snapshot import SnapshotResult
 from newsspider.archive.store import KeyNotFound, StoreError, open_store
-from newsspider.archive.warc import read_response
 from newsspider.config import (
     CONFIG_ENV,
     Config,
@@ -33,8 +29,14 @@ from newsspider.config import (
     resolve_config_path,
 )
 from newsspider.dedup.seen import open_seen_store
-from newsspider.query.api import Archive, QueryError
-from newsspider.record import ALIAS, FIELDS, table_to_records
+from newsspider.query.errors import QueryError
+from newsspider.record import ALIAS, FIELDS
+
+if TYPE_CHECKING:  # imported where used: a crawl process never loads pyarrow or DuckDB
+    import pyarrow as pa
+
+    from newsspider.archive.snapshot import SnapshotResult
+    from newsspider.query.api import Archive
 
 app = typer.Typer(
     help="Scheduled news scraping and archiving: crawl sources, seal snapshots, query the archive.",
@@ -87,6 +89,8 @@ def open_config(path: Path | None) -> tuple[Path, Config]:
 
 def open_archive(config: Path | None, archive: str | None) -> Archive:
     """The archive named by `--archive`, else by the config; S3 options come from the config."""
+    from newsspider.query.api import Archive
+
     cfg = open_config(config)[1] if archive is None or config is not None else None
     options = cfg.archive.store_options() if cfg else {}
     return Archive.open(archive or cfg.archive.uri, **options)
@@ -155,6 +159,13 @@ def print_summary(summary) -> None:
     err.print(table)
 
 
+def seal_and_report(cfg: Config) -> None:
+    """Seal what is staged into a snapshot and say what it holds."""
+    from newsspider.archive.publish import seal
+
+    print_snapshot(seal(cfg))
+
+
 def print_snapshot(result: SnapshotResult | None) -> None:
     if result is None:
         err.print("snapshot: nothing staged, no snapshot written")
@@ -196,7 +207,7 @@ def crawl(
 def snapshot(config: ConfigOption = None) -> None:
     """Seal staged articles into an immutable snapshot in the archive."""
     _, cfg = open_config(config)
-    print_snapshot(seal(cfg))
+    seal_and_report(cfg)
 
 
 @app.command()
@@ -212,7 +223,7 @@ def run(
     path, cfg = open_config(config)
     err.print(f"config: {path}")
     print_summary(_crawl(path, source, group, verbose))
-    print_snapshot(seal(cfg))
+    seal_and_report(cfg)
 
 
 @app.command()
@@ -302,6 +313,8 @@ def write_records(
     output: Path | None = None,
 ) -> None:
     """Print query results (any Arrow table, or JSON-edge records) or write them to `output`."""
+    import pyarrow as pa
+
     from newsspider.query import output as formats
 
     if isinstance(rows, pa.Table):
@@ -473,6 +486,9 @@ def show(
     headers: Annotated[bool, typer.Option(help="With --raw: print the HTTP headers too.")] = False,
 ) -> None:
     """Show the newest archived record of a URL, or with --raw the page as captured."""
+    from newsspider.archive.warc import read_response
+    from newsspider.record_arrow import table_to_records
+
     opened = open_archive(config, archive)
     found = opened.query(url=url, sort="revision", limit=1)
     if found.num_rows == 0:
@@ -511,7 +527,8 @@ def extract(
     format: Annotated[str, typer.Option("--format", "-f", help="json or text.")] = "json",
 ) -> None:
     """Run the extractor on one page: see what each field becomes and which method won."""
-    from newsspider.extraction import NotAnArticle, extract_article
+    from newsspider.extraction.errors import NotAnArticle
+    from newsspider.extraction.extract import extract_article
 
     html = sys.stdin.buffer.read() if file == "-" else _read_file(file)
     selectors = None
@@ -571,6 +588,8 @@ def dedup_stats(
     """Seen-store and near-duplicate index sizes, and the largest story groups archived."""
     from newsspider.dedup.neardup import open_neardup_index
     from newsspider.dedup.tracker import RevisionTracker
+    from newsspider.query.api import Archive
+    from newsspider.record_arrow import table_to_records
 
     _, cfg = open_config(config)
     table = Table(title="De-duplication state", show_header=False)
@@ -637,14 +656,12 @@ def demo(
         err.print(f"config: {path}")
         print_summary(_crawl(path, None, None, verbose))
     cfg = load_config(path)
-    print_snapshot(seal(cfg))
+    seal_and_report(cfg)
     sample = ["published_at", "source", "wire", "title"]
     err.print(
         f"\nSample query: newsspider query --config {path} --fields {','.join(sample)} --limit 10"
     )
-    result = Archive.open(cfg.archive.uri, **cfg.archive.store_options()).query(
-        fields=sample, limit=10
-    )
+    result = open_archive(path, None).query(fields=sample, limit=10)
     write_records(result, OutputFormat.table, sample)
 
 

@@ -20,7 +20,7 @@ from newsspider.dedup.revisions import compare_revision
 from newsspider.dedup.seen import open_seen_store
 from newsspider.dedup.tracker import RevisionTracker
 from newsspider.dedup.urls import canonicalize_url, url_key
-from newsspider.extraction import NotAnArticle
+from newsspider.extraction.errors import NotAnArticle
 from newsspider.record import ALIAS, as_alias, format_timestamp, parse_timestamp
 from newsspider.spiders.news import config_from_settings
 from newsspider.staging import Staging

@@ -1,4 +1,4 @@
-"""The article record: field names, schema version and Arrow schema, defined once.
+"""The article record: field names and kinds, schema version and timestamps, defined once.
 
 Every stage (pipelines, staging, snapshots, query) imports the contract from here, so a
 field is added or renamed in exactly one place.
@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pyarrow as pa
-
 SCHEMA_VERSION = 2
 
 #: `record_type` of a full article record.
@@ -21,49 +19,44 @@ ARTICLE = "article"
 #: text, or a near copy under `[dedup] policy = "first_only"`), archived without its body.
 ALIAS = "alias"
 
-_STR = pa.string()
-_STRS = pa.list_(pa.string())
-_TS = pa.timestamp("us", tz="UTC")
-
-#: Field name -> Arrow type, in output order.
-FIELDS: dict[str, pa.DataType] = {
-    "url": _STR,
-    "canonical_url": _STR,
-    "source": _STR,
-    "title": _STR,
-    "authors": _STRS,
-    "published_at": _TS,
-    "published_at_raw": _STR,
-    "modified_at": _TS,
-    "body": _STR,
-    "description": _STR,
-    "section": _STR,
-    "language": _STR,
-    "wire": _STR,
-    "captions": _STRS,
-    "topics": _STRS,
-    "topic_scores": pa.map_(pa.string(), pa.float64()),
-    "content_sha256": _STR,
-    "dup_group": _STR,
-    "duplicate_of": _STR,
-    "record_type": _STR,
-    "also_published_at": _STRS,
-    "revision": pa.int32(),
-    "revision_summary": _STR,
-    "fetched_at": _TS,
-    "warc_file": _STR,
-    "warc_record_id": _STR,
-    "warc_offset": pa.int64(),
-    "warc_length": pa.int64(),
-    "extraction": pa.map_(pa.string(), pa.string()),
+#: Field name -> kind, in output order. Kinds are plain names, so the crawl imports the
+#: contract without pyarrow; `record_arrow.ARROW_TYPES` gives each kind its Arrow type.
+FIELDS: dict[str, str] = {
+    "url": "str",
+    "canonical_url": "str",
+    "source": "str",
+    "title": "str",
+    "authors": "str_list",
+    "published_at": "timestamp",
+    "published_at_raw": "str",
+    "modified_at": "timestamp",
+    "body": "str",
+    "description": "str",
+    "section": "str",
+    "language": "str",
+    "wire": "str",
+    "captions": "str_list",
+    "topics": "str_list",
+    "topic_scores": "str_float_map",
+    "content_sha256": "str",
+    "dup_group": "str",
+    "duplicate_of": "str",
+    "record_type": "str",
+    "also_published_at": "str_list",
+    "revision": "int32",
+    "revision_summary": "str",
+    "fetched_at": "timestamp",
+    "warc_file": "str",
+    "warc_record_id": "str",
+    "warc_offset": "int64",
+    "warc_length": "int64",
+    "extraction": "str_str_map",
 }
 
 #: Fields that hold timestamps: ISO 8601 UTC strings in JSON, timestamps in Arrow.
-TIMESTAMP_FIELDS = frozenset(k for k, t in FIELDS.items() if t == _TS)
-LIST_FIELDS = frozenset(k for k, t in FIELDS.items() if t == _STRS)
-MAP_FIELDS = frozenset(k for k, t in FIELDS.items() if pa.types.is_map(t))
-
-ARROW_SCHEMA = pa.schema([pa.field(name, typ) for name, typ in FIELDS.items()])
+TIMESTAMP_FIELDS = frozenset(k for k, kind in FIELDS.items() if kind == "timestamp")
+LIST_FIELDS = frozenset(k for k, kind in FIELDS.items() if kind == "str_list")
+MAP_FIELDS = frozenset(k for k, kind in FIELDS.items() if kind.endswith("_map"))
 
 
 def empty_record() -> dict:
@@ -103,31 +96,3 @@ def format_timestamp(value: datetime | None) -> str | None:
     if value is None:
         return None
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def records_to_table(records: list[dict]) -> pa.Table:
-    """JSON-edge records to an Arrow table of the contract schema (unknown keys ignored)."""
-    columns: dict[str, list] = {name: [] for name in FIELDS}
-    for record in records:
-        for name in FIELDS:
-            value = record.get(name)
-            if name in TIMESTAMP_FIELDS:
-                value = parse_timestamp(value)
-            elif name in MAP_FIELDS:
-                value = list((value or {}).items())
-            elif name in LIST_FIELDS:
-                value = list(value or [])
-            columns[name].append(value)
-    return pa.table(columns, schema=ARROW_SCHEMA)
-
-
-def table_to_records(table: pa.Table) -> list[dict]:
-    """Arrow rows back to JSON-edge records (timestamps as ISO strings, maps as dicts)."""
-    records = table.to_pylist()
-    for record in records:
-        for name, value in record.items():
-            if isinstance(value, datetime):
-                record[name] = format_timestamp(value)
-            elif name in MAP_FIELDS and value is not None:
-                record[name] = dict(value)
-    return records

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from newsspider.archive.warc import CapturedResponse, iter_responses
 from newsspider.article import FetchedPage, record_from_page
 from newsspider.config import Config, Source
-from newsspider.extraction import NotAnArticle
+from newsspider.extraction.errors import NotAnArticle
 from newsspider.query.api import Archive
 from newsspider.relevance import TopicMatcher
 

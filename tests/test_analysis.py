@@ -11,11 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsspider.analysis import AnalysisPool, PageAnalyzer
+from newsspider.analysis import AnalysisPool
+from newsspider.analyzer import PageAnalyzer
 from newsspider.article import FetchedPage
 from newsspider.config import load_config
 from newsspider.dedup.neardup import NearDupParams
-from newsspider.extraction import NotAnArticle
+from newsspider.extraction.errors import NotAnArticle
 
 PAGES = Path(__file__).parent / "data" / "pages"
 

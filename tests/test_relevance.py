@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsspider.config import ConfigError, Topic, bundled_config_text, parse_config
-from newsspider.extraction import extract_article
+from newsspider.extraction.extract import extract_article
 from newsspider.relevance import (
     And,
     Near,

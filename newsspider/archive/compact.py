@@ -49,7 +49,8 @@ from newsspider.archive.snapshot import (
     parquet_bytes,
 )
 from newsspider.archive.store import ObjectStore
-from newsspider.record import ARROW_SCHEMA, SCHEMA_VERSION, format_timestamp
+from newsspider.record import SCHEMA_VERSION, format_timestamp
+from newsspider.record_arrow import ARROW_SCHEMA
 
 log = logging.getLogger(__name__)
 

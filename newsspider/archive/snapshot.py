@@ -34,12 +34,12 @@ from newsspider.archive.file_stats import file_stats
 from newsspider.archive.store import KeyNotFound, ObjectStore
 from newsspider.archive.warc import (
     INDEX_SUFFIX,
-    RAW_INDEX_SCHEMA,
     completed_warcs,
     read_index,
     warc_key,
 )
-from newsspider.record import SCHEMA_VERSION, format_timestamp, records_to_table
+from newsspider.record import SCHEMA_VERSION, format_timestamp
+from newsspider.record_arrow import RAW_INDEX_SCHEMA, records_to_table
 from newsspider.staging import Staging
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyarrow as pa
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -28,20 +27,6 @@ log = logging.getLogger(__name__)
 
 OPEN_SUFFIX = ".open"
 INDEX_SUFFIX = ".index.jsonl"
-
-#: One row per captured response: the archive's `raw_index`.
-RAW_INDEX_SCHEMA = pa.schema(
-    [
-        ("url", pa.string()),
-        ("warc_file", pa.string()),
-        ("warc_record_id", pa.string()),
-        ("warc_offset", pa.int64()),
-        ("warc_length", pa.int64()),
-        ("status", pa.int32()),
-        ("content_type", pa.string()),
-        ("fetched_at", pa.string()),
-    ]
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import redis
 import typer
@@ -18,7 +18,6 @@ from rich.table import Table
 
 from newsspider.config import CONFIG_ENV, Config, ConfigError, load_config, resolve_config_path
 from newsspider.distributed.frontier import seed
-from newsspider.distributed.status import ClusterStatus, cluster_status
 from newsspider.distributed.workerstate import (
     WORKER_ENV,
     check_worker_id,
@@ -26,6 +25,9 @@ from newsspider.distributed.workerstate import (
     seal_worker,
     worker_config,
 )
+
+if TYPE_CHECKING:  # the status reads the near-duplicate index (numpy): loaded on demand
+    from newsspider.distributed.status import ClusterStatus
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -157,6 +159,8 @@ def status_command(
     ] = False,
 ) -> None:
     """Queue lengths, live workers, per-domain requests in flight, lost work, state size."""
+    from newsspider.distributed.status import cluster_status
+
     _, cfg = _distributed_config(config)
     try:
         status = cluster_status(cfg, count_state=count_state)

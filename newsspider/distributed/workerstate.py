@@ -12,10 +12,12 @@ import os
 import re
 import socket
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from newsspider.archive.publish import seal
-from newsspider.archive.snapshot import SnapshotResult
 from newsspider.config import SLUG_RE, Config, ConfigError
+
+if TYPE_CHECKING:
+    from newsspider.archive.snapshot import SnapshotResult
 
 WORKER_ENV = "NEWSSPIDER_WORKER_ID"
 
@@ -49,4 +51,6 @@ def worker_config(config: Config, worker: str) -> Config:
 
 def seal_worker(config: Config, worker: str) -> SnapshotResult | None:
     """Seal what this worker staged (`config` from `worker_config`); resumes a crashed seal."""
+    from newsspider.archive.publish import seal  # pyarrow: not for every `newsspider` command
+
     return seal(config, worker=worker)

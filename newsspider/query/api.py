@@ -46,7 +46,8 @@ from newsspider.query.manifests import (
     read_manifests,
     snapshots_table,
 )
-from newsspider.record import ARROW_SCHEMA, FIELDS
+from newsspider.record import FIELDS
+from newsspider.record_arrow import ARROW_SCHEMA
 from newsspider.relevance import FIELDS as TEXT_FIELDS
 
 log = logging.getLogger(__name__)

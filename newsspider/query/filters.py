@@ -22,6 +22,7 @@ from typing import Literal
 import pyarrow as pa
 
 from newsspider.archive.file_stats import url_key
+from newsspider.query.errors import QueryError
 from newsspider.record import FIELDS, LIST_FIELDS, MAP_FIELDS
 from newsspider.relevance import FIELDS as TEXT_FIELDS
 from newsspider.relevance import (
@@ -40,10 +41,6 @@ from newsspider.relevance import (
 TimeField = Literal["published", "fetched"]
 #: Fields a result can be ordered by: the scalar ones (lists and maps have no order).
 SORTABLE = tuple(name for name in FIELDS if name not in LIST_FIELDS | MAP_FIELDS)
-
-
-class QueryError(ValueError):
-    """A query the user asked for cannot be answered as asked; the message is one line."""
 
 
 @dataclass(frozen=True, slots=True)

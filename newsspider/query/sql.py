@@ -19,9 +19,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsspider.archive.warc import RAW_INDEX_SCHEMA
 from newsspider.query.filters import QueryError
-from newsspider.record import ARROW_SCHEMA
+from newsspider.record_arrow import ARROW_SCHEMA, RAW_INDEX_SCHEMA
 
 #: Statement types `newsspider sql` runs; everything else (COPY, ATTACH, SET, PRAGMA, INSTALL,
 #: LOAD, CREATE, INSERT, CALL, EXPORT, …) is refused before it reaches the database.

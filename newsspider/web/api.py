@@ -11,11 +11,10 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-import pyarrow as pa
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, create_model
 
-from newsspider.record import FIELDS, LIST_FIELDS, MAP_FIELDS, TIMESTAMP_FIELDS
+from newsspider.record import FIELDS
 from newsspider.web.browse import article_id
 from newsspider.web.dashboard import build_dashboard
 from newsspider.web.pages import MAX_URL, ArticleId, GroupId
@@ -25,22 +24,22 @@ from newsspider.web.search import SearchParams, search_params
 router = APIRouter(prefix="/api", tags=["archive"])
 
 
-def _annotation(name: str, kind: pa.DataType) -> Any:
-    if name in TIMESTAMP_FIELDS:
-        return str | None
-    if name in LIST_FIELDS:
-        return list[str]
-    if name in MAP_FIELDS:
-        return dict[str, float] if pa.types.is_floating(kind.item_type) else dict[str, str]
-    if pa.types.is_integer(kind):
-        return int | None
-    return str | None
+#: Each field kind of `record.FIELDS` as the JSON API's annotation.
+_ANNOTATIONS: dict[str, Any] = {
+    "str": str | None,
+    "str_list": list[str],
+    "timestamp": str | None,
+    "int32": int | None,
+    "int64": int | None,
+    "str_float_map": dict[str, float],
+    "str_str_map": dict[str, str],
+}
 
 
 Record = create_model(
     "Record",
     id=(str, ...),
-    **{name: (_annotation(name, kind), None) for name, kind in FIELDS.items()},
+    **{name: (_ANNOTATIONS[kind], None) for name, kind in FIELDS.items()},
 )
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from newsspider.archive.store import KeyNotFound, StoreError, check_key
 from newsspider.archive.warc import read_response
 from newsspider.query.api import Archive, EmptyArchive
-from newsspider.record import table_to_records
+from newsspider.record_arrow import table_to_records
 
 ARTICLE_ID = re.compile(r"^(?P<key>[0-9a-f]{32})-(?P<revision>[1-9][0-9]{0,8})$")
 GROUP_ID = re.compile(r"^[0-9a-f]{32}$")

@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from newsspider.config import CONFIG_ENV, Config, ConfigError, load_config, resolve_config_path
-from newsspider.web.dashboard import JobStatus, RunSummary, SchedulerReport, SchedulerReporter
+
+if TYPE_CHECKING:  # the browser's modules load pyarrow and DuckDB: only `web` needs them
+    from newsspider.web.dashboard import SchedulerReport, SchedulerReporter
 
 log = logging.getLogger(__name__)
 RECENT_RUNS = 20
@@ -26,6 +28,7 @@ def jobs_reporter(config: Config) -> SchedulerReporter:
     for writing) and, when `runs.db` exists, its latest runs and zero-yield streaks."""
     from jobs.runs import RunHistory
     from jobs.settings import desired_jobs, service_settings, state_dir
+    from newsspider.web.dashboard import JobStatus, RunSummary, SchedulerReport
 
     settings = service_settings(config)
     specs = desired_jobs(config, settings)

@@ -12,7 +12,7 @@ from newsspider.archive.snapshot import seal_snapshot
 from newsspider.archive.store import KeyNotFound, StoreError, open_store
 from newsspider.query.api import Archive
 from newsspider.query.cache import ObjectCache
-from newsspider.record import table_to_records
+from newsspider.record_arrow import table_to_records
 from newsspider.staging import Staging
 from tests.archive.conftest import SECRET, free_port
 from tests.factories import make_record

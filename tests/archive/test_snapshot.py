@@ -57,7 +57,7 @@ def test_snapshot_read_back_equals_what_was_staged(tmp_path, staged):
     store = LocalStore(tmp_path / "archive")
     seal_snapshot(staging, store, clock=lambda: NOW)
     back = Archive(store).query(sort="url", descending=False)
-    from newsspider.record import table_to_records
+    from newsspider.record_arrow import table_to_records
 
     assert table_to_records(back) == sorted(records, key=lambda r: r["url"])
 

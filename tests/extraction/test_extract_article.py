@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsspider.config import Selectors
-from newsspider.extraction import NotAnArticle, extract_article
 from newsspider.extraction.document import decode_html
+from newsspider.extraction.errors import NotAnArticle
+from newsspider.extraction.extract import extract_article
 from newsspider.extraction.language import detect_language, normalize_lang
 
 PAGES = Path(__file__).parent.parent / "data" / "pages"

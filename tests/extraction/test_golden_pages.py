@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from newsspider.extraction import NotAnArticle, extract_article
+from newsspider.extraction.errors import NotAnArticle
+from newsspider.extraction.extract import extract_article
 
 PAGES = Path(__file__).parent.parent / "data" / "pages"
 NOW = datetime(2026, 11, 20, tzinfo=UTC)

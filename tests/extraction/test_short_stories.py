@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsspider.extraction import NotAnArticle, extract_article
+from newsspider.extraction.errors import NotAnArticle
+from newsspider.extraction.extract import extract_article
 
 KOREAN = (
     "국가정보원은 쿠르스크 전선에 배치된 북한군 병사들이 드론 공격으로 큰 피해를 입고 있다고 "
