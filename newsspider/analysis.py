@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     from newsspider.config import Config
     from newsspider.dedup.minhash import NearDupParams
 
-#: What the workers run: imported by the forkserver (shared by every worker) and by each
-#: worker, never by the crawl process, which keeps its memory free of the extraction stack.
-ANALYZER_MODULE = "newsspider.analyzer"
+#: What the workers run: imported by the forkserver, so every worker shares those pages, and
+#: never by the crawl process, which keeps its memory free of the extraction stack.
+WORKER_MODULES = ["newsspider.analyzer", "newsspider.extraction.extract"]
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class AnalysisPool:
         self._initargs = (config, neardup)
         self._workers = workers
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload([ANALYZER_MODULE])
+        self._context.set_forkserver_preload(WORKER_MODULES)
         self._pool = self._new_pool()
         self.restarts = 0
 

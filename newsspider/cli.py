@@ -236,7 +236,7 @@ def compact(
         float, typer.Option(help="Delete superseded files only this long after compaction.")
     ] = 6.0,
 ) -> None:
-    """Merge each closed day's small Parquet files into one per source (keeps manifests true)."""
+    """Merge closed days' Parquet files into one per source and month (manifests stay true)."""
     from newsspider.archive.compact import compact as run_compact
     from newsspider.query.manifests import read_manifests
 

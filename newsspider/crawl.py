@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from redis import RedisError
 from scrapy import signals
@@ -120,16 +122,22 @@ def run_crawl(
     settings = crawl_settings(config_path, log_level=log_level)
     for key, value in (extra_settings or {}).items():
         settings.set(key, value, priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler("news")
-    return crawl_to_end(
-        process,
-        crawler,
-        config,
-        on_progress,
-        sources=",".join(sources or []),
-        group=group or "",
-    )
+    state_dir = Path(config.state.staging).parent
+    state_dir.mkdir(parents=True, exist_ok=True)
+    # The requests waiting to be fetched go to disk (Scrapy's disk queues, under a JOBDIR of
+    # this crawl's own): a sitemap of 20,000 URLs would otherwise hold 20,000 Requests in RAM.
+    with tempfile.TemporaryDirectory(prefix=".frontier-", dir=state_dir) as frontier:
+        settings.set("JOBDIR", frontier, priority="cmdline")
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler("news")
+        return crawl_to_end(
+            process,
+            crawler,
+            config,
+            on_progress,
+            sources=",".join(sources or []),
+            group=group or "",
+        )
 
 
 def crawl_to_end(

@@ -8,6 +8,7 @@ line naming the store, no traceback and no password, and leave the staged articl
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -57,18 +58,32 @@ def redis_not_listening() -> str:
 
 
 @pytest.fixture(scope="module")
-def staged(tmp_path_factory) -> Iterator[tuple[Path, int]]:
-    """A config whose crawl of the running test web staged articles, and how many."""
+def first_crawl(tmp_path_factory) -> Iterator[tuple[Path, int, str]]:
+    """A config whose crawl of the running test web staged articles, how many, and its log."""
     workdir = tmp_path_factory.mktemp("crawl-start")
     with TestWeb.start() as web:
         config = workdir / "newsspider.toml"
         config.write_text(demo_config_text(web.sources(), workdir))
-        result = newsspider("crawl", "--config", str(config), cwd=workdir)
+        result = newsspider("crawl", "-v", "--config", str(config), cwd=workdir)
         assert result.returncode == 0, result.stderr[-3000:]
         with Staging(workdir / "state" / "staging.db") as staging:
             count = staging.count()
         assert count > 0
-        yield config, count
+        yield config, count, result.stderr
+
+
+@pytest.fixture(scope="module")
+def staged(first_crawl) -> tuple[Path, int]:
+    return first_crawl[:2]
+
+
+def test_requests_wait_on_disk_and_the_frontier_is_removed_after_the_crawl(first_crawl):
+    config, _, log = first_crawl
+    stats = dict(re.findall(r"'(scheduler/[^']+)': (\d+)", log.rpartition("Dumping Scrapy")[2]))
+    assert int(stats["scheduler/enqueued/disk"]) > 10
+    assert int(stats.get("scheduler/enqueued/memory", 0)) == 0
+    assert stats["scheduler/dequeued/disk"] == stats["scheduler/enqueued/disk"]
+    assert not list((config.parent / "state").glob(".frontier-*"))
 
 
 @pytest.mark.parametrize("state_uri", [redis_rejecting_login, redis_not_listening])

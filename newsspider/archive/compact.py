@@ -1,20 +1,19 @@
-"""Compaction: rewrite the many small Parquet files of closed periods into few large ones.
+"""Compaction: rewrite the many small Parquet files of closed days into one file per month.
 
 Every snapshot writes one file per (date, source) it touched, so late-found articles and
 frequent snapshots leave a day spread over many small files, and opening files dominates full
-scans. Compaction merges, per source:
-
-- a closed day (before the cutoff, default today UTC) into one file under its `date=`
-  partition, and
-- a settled month (ended `month_settle`, default 7 days, before the cutoff, so the late-found
-  articles of its last days have arrived) into one file under
-  `articles_monthly/month=YYYY-MM/source=…/`; a year is then 12 files per source.
+scans. Compaction merges, per source, the files of every closed day (before the cutoff,
+default today UTC) into one file for its month, under
+`articles_monthly/month=YYYY-MM/source=…/`: a year is 12 files per source, plus the days
+since the last run. The month so far is rewritten by each run that finds new days for it
+(the daily retention job: one month of a source's articles, ~2 MB per 3,000 articles); a
+late-found article of an earlier month lands in a daily file and the next run merges that
+month anew.
 
 Merged files are sorted by publication time (else fetch time), then URL, in row groups of
 `ROW_GROUP_ROWS`, so a reader's time filter also skips row groups inside a file; their
 manifest entries carry the statistics of `file_stats` (time ranges, a Bloom filter of URLs)
-so readers skip whole files. An article found after its month was merged lands in a daily
-file again, and the next run merges the month anew.
+so readers skip whole files.
 
 Compaction keeps the publishing protocol: merged files are written first, then a compaction
 manifest (write-once) that lists them and the keys they `supersede`. Readers apply
@@ -57,8 +56,6 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 MONTHLY_PREFIX = "articles_monthly/"
-#: A month is merged once it ended this long before the cutoff.
-MONTH_SETTLE = timedelta(days=7)
 #: Rows per row group of a merged file (a multiple of DuckDB's 2,048-row vectors).
 ROW_GROUP_ROWS = 16_384
 
@@ -99,35 +96,18 @@ class CompactionResult:
     deleted: int
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Period:
-    """What one merged file spans: a day (`date`, "2026-11-05") or a month (`month`, "2026-11")."""
-
-    kind: str
-    value: str
-
-    def key(self, source: str, snapshot_id: str) -> str:
-        root = "articles/" if self.kind == "date" else MONTHLY_PREFIX
-        return f"{root}{self.kind}={self.value}/source={source}/part-{snapshot_id}.parquet"
+def monthly_key(month: str, source: str, snapshot_id: str) -> str:
+    return f"{MONTHLY_PREFIX}month={month}/source={source}/part-{snapshot_id}.parquet"
 
 
-def _next_month(month: str) -> date:
-    year, number = int(month[:4]), int(month[5:7])
-    return date(year + number // 12, number % 12 + 1, 1)
-
-
-def merge_period(entry: dict, cutoff: date, month_settle: timedelta) -> Period | None:
-    """The period a live file is merged into, or None while its day is still open."""
+def merge_month(entry: dict, cutoff: date) -> str | None:
+    """The month ("2026-11") a live file is merged into, or None while its day is open."""
     if "month" in entry:
-        return Period("month", entry["month"])
+        return entry["month"]
     day = entry.get("date")
-    if not day or day == "unknown":
+    if not day or day == "unknown" or day >= cutoff.isoformat():
         return None
-    if _next_month(day[:7]) + month_settle <= cutoff:
-        return Period("month", day[:7])
-    if day < cutoff.isoformat():
-        return Period("date", day)
-    return None
+    return day[:7]
 
 
 def _read_all(store: ObjectStore, entries: list[dict]) -> pa.Table:
@@ -182,43 +162,40 @@ def compact(
     *,
     before: datetime | None = None,
     grace: timedelta = timedelta(hours=6),
-    month_settle: timedelta = MONTH_SETTLE,
     clock: Clock = lambda: datetime.now(UTC),
     worker: str = "compact",
 ) -> CompactionResult:
-    """Merge each source's files of every closed day and settled month (see the module
+    """Merge each source's files of every closed day into its month's file (see the module
     docstring); delete files superseded longer than `grace` ago."""
     now = clock()
     cutoff = (before or now).date()
     deleted = _delete_superseded(store, manifests, now, grace)
-    groups: dict[tuple[Period, str], list[dict]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for manifest in live_manifests(manifests):
         for entry in manifest["files"]:
-            if period := merge_period(entry, cutoff, month_settle):
-                groups[(period, entry["source"])].append(entry)
+            if month := merge_month(entry, cutoff):
+                groups[(month, entry["source"])].append(entry)
     work = {
         group: entries
         for group, entries in groups.items()
-        if len(entries) > 1 or group[0].kind not in entries[0]
+        if len(entries) > 1 or "month" not in entries[0]
     }
     if not work:
         return CompactionResult(None, 0, 0, 0, deleted)
 
     snapshot_id = new_snapshot_id(now, worker)
 
-    def merge(period: Period, source: str, entries: list[dict]) -> dict:
+    def merge(month: str, source: str, entries: list[dict]) -> dict:
         table = _read_all(store, entries)
-        key = period.key(source, snapshot_id)
+        key = monthly_key(month, source, snapshot_id)
         data = parquet_bytes(table, row_group_rows=ROW_GROUP_ROWS)
         store.put(key, data)
-        return file_entry(
-            key, data, **{period.kind: period.value}, source=source, **file_stats(table)
-        )
+        return file_entry(key, data, month=month, source=source, **file_stats(table))
 
     with ThreadPoolExecutor(max_workers=UPLOAD_WORKERS) as pool:
         futures = [
-            pool.submit(merge, period, source, entries)
-            for (period, source), entries in sorted(work.items())
+            pool.submit(merge, month, source, entries)
+            for (month, source), entries in sorted(work.items())
         ]
         files = [future.result() for future in futures]
     supersedes = [entry["key"] for _, entries in sorted(work.items()) for entry in entries]

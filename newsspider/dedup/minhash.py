@@ -257,6 +257,18 @@ def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     return common / (len(a) + len(b) - common), common / min(len(a), len(b))
 
 
+def _affine32_permutations(params: NearDupParams) -> tuple[np.ndarray, np.ndarray]:
+    """The permutations h -> a*h + b mod 2**32 (odd a) of datasketch's "affine32" scheme for
+    `num_perm` and `seed`, drawn as datasketch draws them (equality is tested): importing
+    datasketch itself would load scipy, ~80 MB in every analysis worker, for two arrays."""
+    generator = np.random.RandomState(params.seed)
+    a = generator.randint(0, 1 << 31, params.num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(
+        1
+    )
+    b = generator.randint(0, 1 << 32, params.num_perm, dtype=np.uint32)
+    return a, b
+
+
 class Sketcher:
     """Text -> `Sketch` for one parameter set (permutations built once)."""
 
@@ -269,12 +281,7 @@ class Sketcher:
             raise ValueError(f"shingle_words and rows must be in 1..{len(_MIX) - 1}")
         self.params = params
         self.fingerprint = params.fingerprint
-        # imported here: datasketch loads scipy (~80 MB), needed only where sketches are made
-        from datasketch import MinHash
-
-        a, b = MinHash(num_perm=params.num_perm, seed=params.seed, scheme="affine32").permutations
-        self._a = a.astype(np.uint32)[:, None]
-        self._b = b.astype(np.uint32)[:, None]
+        self._a, self._b = (column[:, None] for column in _affine32_permutations(params))
         self._row_mix = np.array(_MIX[: params.rows], dtype=_U64)
         self._band_mix = np.arange(params.bands, dtype=_U64) * _MIX[-1]
 

@@ -41,16 +41,19 @@ def urls(store) -> list[str]:
     return sorted(Archive(store).query().column("url").to_pylist())
 
 
-def test_compaction_merges_a_day_into_one_file_per_source_and_readers_see_the_same(tmp_path):
+def test_compaction_merges_closed_days_into_one_file_per_source_and_month(tmp_path):
     store = LocalStore(tmp_path / "archive")
     records = three_snapshots_of_one_day(tmp_path, store)
     before = urls(store)
     result = compact(store, read_manifests(store, None), clock=lambda: NOW)
 
-    assert (result.partitions, result.files_merged, result.articles) == (1, 3, 9)
+    assert (result.partitions, result.files_merged, result.articles) == (2, 4, 10)
     assert urls(store) == before == sorted(r["url"] for r in records)
     live = [e for m in read_manifests(store, None) for e in m["files"]]
-    assert sorted(e["source"] for e in live) == ["kyiv", "yonhap"]
+    assert sorted(e["key"].rsplit("/", 1)[0] for e in live) == [
+        "articles_monthly/month=2026-11/source=kyiv",
+        "articles_monthly/month=2026-11/source=yonhap",
+    ]
     merged = next(e for e in live if e["source"] == "yonhap")
     assert pq.read_table(store.local_path(merged["key"])).num_rows == 9
 
@@ -59,13 +62,14 @@ def test_superseded_files_are_deleted_only_after_the_grace_period(tmp_path):
     store = LocalStore(tmp_path / "archive")
     three_snapshots_of_one_day(tmp_path, store)
     compact(store, read_manifests(store, None), clock=lambda: NOW)
-    assert len(list(store.list("articles/date=2026-11-04/source=yonhap/"))) == 4
+    assert len(list(store.list("articles/date=2026-11-04/"))) == 4
 
     again = compact(store, read_manifests(store, None), clock=lambda: NOW + timedelta(hours=1))
     assert again.snapshot_id is None and again.deleted == 0
     later = compact(store, read_manifests(store, None), clock=lambda: NOW + timedelta(hours=7))
-    assert later.deleted == 3
-    assert len(list(store.list("articles/date=2026-11-04/source=yonhap/"))) == 1
+    assert later.deleted == 4
+    assert list(store.list("articles/date=2026-11-04/")) == []
+    assert len(list(store.list("articles_monthly/month=2026-11/"))) == 2
     assert len(urls(store)) == 10
 
 
@@ -132,14 +136,23 @@ def test_a_settled_month_becomes_one_time_sorted_file_per_source(tmp_path):
     assert times == sorted(times) and len(times) == 9
 
 
-def test_a_month_waits_until_it_settled_and_its_days_are_merged_meanwhile(tmp_path):
+def test_the_month_so_far_is_merged_and_rewritten_as_more_days_close(tmp_path):
     store = LocalStore(tmp_path / "archive")
-    seal_batches(tmp_path, store, records_of_october())
-    early = datetime(2026, 11, 3, tzinfo=UTC)  # October ended 2 days ago: not settled
-    compact(store, read_manifests(store, None), clock=lambda: early)
+    three_snapshots_of_one_day(tmp_path, store)  # 4 November
+    fifth = make_record(50, "yonhap", "2026-11-05T10:00:00Z")
+    with Staging(tmp_path / "fifth.db") as staging:
+        staging.add(fifth["url"], fifth, "t")
+        seal_snapshot(staging, store, clock=lambda: NOW)
+    on_the_fifth = datetime(2026, 11, 5, 20, tzinfo=UTC)
+    compact(store, read_manifests(store, None), clock=lambda: on_the_fifth)
     live = [e for m in read_manifests(store, None) for e in m["files"]]
-    assert all(e["key"].startswith("articles/date=2026-10-") for e in live)
-    assert len(live) == 5  # one per (day, source); the undated one is placed by its fetch day
+    assert sorted(e.get("month") or e["date"] for e in live) == ["2026-11", "2026-11", "2026-11-05"]
+
+    again = compact(store, read_manifests(store, None), clock=lambda: NOW)
+    assert (again.partitions, again.files_merged, again.articles) == (1, 2, 10)
+    live = [e for m in read_manifests(store, None) for e in m["files"]]
+    assert sorted(e["month"] for e in live) == ["2026-11", "2026-11"]
+    assert len(urls(store)) == 11
 
 
 def test_an_article_found_after_its_month_was_merged_joins_the_month_again(tmp_path):
