@@ -58,6 +58,9 @@ Clock = Callable[[], datetime]
 MONTHLY_PREFIX = "articles_monthly/"
 #: Rows per row group of a merged file (a multiple of DuckDB's 2,048-row vectors).
 ROW_GROUP_ROWS = 16_384
+#: Codec of merged files: LZ4 decompresses about twice as fast as zstd, which halves the
+#: time a text search spends reading bodies, for ~1.6x the bytes (zstd: daily files).
+MERGED_COMPRESSION = "lz4"
 
 
 def live_manifests(manifests: list[dict]) -> list[dict]:
@@ -188,7 +191,7 @@ def compact(
     def merge(month: str, source: str, entries: list[dict]) -> dict:
         table = _read_all(store, entries)
         key = monthly_key(month, source, snapshot_id)
-        data = parquet_bytes(table, row_group_rows=ROW_GROUP_ROWS)
+        data = parquet_bytes(table, row_group_rows=ROW_GROUP_ROWS, compression=MERGED_COMPRESSION)
         store.put(key, data)
         return file_entry(key, data, month=month, source=source, **file_stats(table))
 

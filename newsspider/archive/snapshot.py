@@ -74,9 +74,11 @@ def partition_date(record: dict) -> str:
     return stamp[:10] if stamp else "unknown"
 
 
-def parquet_bytes(table: pa.Table, *, row_group_rows: int | None = None) -> bytes:
+def parquet_bytes(
+    table: pa.Table, *, row_group_rows: int | None = None, compression: str = "zstd"
+) -> bytes:
     buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd", row_group_size=row_group_rows)
+    pq.write_table(table, buffer, compression=compression, row_group_size=row_group_rows)
     return buffer.getvalue()
 
 

@@ -35,7 +35,7 @@ from newsspider.archive.store import ObjectStore, StoreError
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
-LIVE_VIEW_FORMAT = 1
+LIVE_VIEW_FORMAT = 2
 #: Downloads at once when a query needs many files: each waits on the network, not the CPU.
 FETCH_WORKERS = 8
 
@@ -131,21 +131,43 @@ class ObjectCache:
         return LiveView(frozenset(saved["keys"]), saved["manifests"], saved["newest_compaction"])
 
     def save_live_view(self, store: ObjectStore, view: LiveView) -> None:
+        """Save `view`; the compactions' `supersedes` lists (most of its bytes, needed only
+        when a new compaction arrives) go to a file of their own, written first."""
+        superseded = {
+            m["snapshot_id"]: m["supersedes"] for m in view.manifests if "supersedes" in m
+        }
+        _write_atomically(
+            self._superseded_path(store), json.dumps(superseded, separators=(",", ":")).encode()
+        )
         payload = {
             "format": LIVE_VIEW_FORMAT,
             "keys": sorted(view.keys),
             "newest_compaction": view.newest_compaction,
-            "manifests": view.manifests,
+            "manifests": [
+                {key: value for key, value in m.items() if key != "supersedes"}
+                for m in view.manifests
+            ],
         }
         _write_atomically(
             self._view_path(store), json.dumps(payload, separators=(",", ":")).encode()
         )
+
+    def superseded(self, store: ObjectStore) -> dict[str, list[str]] | None:
+        """The `supersedes` lists of the saved live view's compactions, by snapshot id."""
+        try:
+            saved = json.loads(self._superseded_path(store).read_bytes())
+        except (FileNotFoundError, ValueError):
+            return None
+        return saved if isinstance(saved, dict) else None
 
     def _archive_dir(self, store: ObjectStore) -> Path:
         return self.root / "manifests" / hashlib.sha256(store.uri.encode()).hexdigest()[:32]
 
     def _view_path(self, store: ObjectStore) -> Path:
         return self._archive_dir(store) / "_live-view.json"
+
+    def _superseded_path(self, store: ObjectStore) -> Path:
+        return self._archive_dir(store) / "_live-view-superseded.json"
 
     def _verified(self, path: Path, key: str, sha256: str) -> bool:
         """Whether a good copy is cached: unchanged since it was verified, or matching its

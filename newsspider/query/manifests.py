@@ -57,7 +57,9 @@ def read_manifests(
     `parsed` (key -> manifest, filled here) to parse each one only once, and with a `cache`
     only manifests that appeared since its saved live view are read. The view is rebuilt from
     every manifest when one it was built from has gone, or when a new compaction sorts before
-    one it knew (which could change which of two racing compactions wins).
+    one it knew (which could change which of two racing compactions wins). Manifests from
+    the view leave out the compactions' `supersedes` lists (applied already; read back only
+    when a new compaction arrives).
     """
     keys = [
         key
@@ -75,7 +77,20 @@ def read_manifests(
         fresh = [_read_manifest(store, cache, parsed, key) for key in keys]
     if not fresh:
         return view.manifests
-    live = live_manifests(sorted([*view.manifests, *fresh], key=lambda m: m["snapshot_id"]))
+    known = view.manifests
+    if known and any("supersedes" in m for m in fresh):
+        # a new compaction: the earlier ones' `supersedes` tell whether it raced one of them
+        superseded = cache.superseded(store) if cache is not None else None
+        if superseded is None:
+            known, fresh = [], [_read_manifest(store, cache, parsed, key) for key in keys]
+        else:
+            known = [
+                {**m, "supersedes": superseded[m["snapshot_id"]]}
+                if m["snapshot_id"] in superseded
+                else m
+                for m in known
+            ]
+    live = live_manifests(sorted([*known, *fresh], key=lambda m: m["snapshot_id"]))
     if cache is not None:
         compactions = [m["snapshot_id"] for m in fresh if "supersedes" in m]
         newest = max([*compactions, view.newest_compaction or ""]) or None
