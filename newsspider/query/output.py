@@ -47,12 +47,23 @@ def printable(text: str, *, keep: str = "") -> str:
     return CONTROL_CHARACTERS.sub(lambda m: m.group() if m.group() in keep else " ", text)
 
 
+#: A spreadsheet runs a cell starting with these as a formula; such cells get a leading '.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: `text_cell`, control characters replaced as in `printable` (line breaks
+    and tabs stay), and a cell a spreadsheet would run as a formula defused with a '."""
+    text = printable(text_cell(value), keep="\n\t")
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def write_csv(table: pa.Table, stream: TextIO) -> None:
-    """CSV with control characters replaced as in `printable`; line breaks and tabs stay."""
+    """CSV of any Arrow table, every cell made safe by `csv_cell`."""
     writer = csv.writer(stream)
     writer.writerow(printable(name) for name in table.column_names)
     for row in json_rows(table):
-        writer.writerow(printable(text_cell(value), keep="\n\t") for value in row.values())
+        writer.writerow(csv_cell(value) for value in row.values())
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:

@@ -18,7 +18,8 @@ from urllib.parse import urlencode
 from fastapi import Query, Request
 
 from newsspider.query.filters import QueryError, parse_text
-from newsspider.record import FIELDS, LIST_FIELDS, MAP_FIELDS
+from newsspider.query.output import csv_cell
+from newsspider.record import FIELDS
 from newsspider.web.browse import SearchRequest
 from newsspider.web.highlight import HitWords, hit_words
 from newsspider.web.settings import WebSettings
@@ -27,8 +28,6 @@ MAX_PAGE = 1000
 MAX_SOURCES = 50
 _SLUG = r"^[a-z0-9][a-z0-9_-]{0,62}$"
 _LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?$"
-#: A spreadsheet runs a cell starting with these as a formula; such cells get a leading '.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,21 +125,12 @@ def search_params(
 
 
 def to_csv(records: list[dict], fields: list[str] = list(FIELDS)) -> str:  # noqa: B006
-    """Records as CSV: lists joined by "; ", maps as JSON, formula-like cells defused."""
+    """Records as CSV, every cell made safe as `newsspider query -f csv` makes it."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(fields)
     for record in records:
-        row = []
-        for name in fields:
-            value = record.get(name)
-            if name in LIST_FIELDS:
-                value = "; ".join(value or [])
-            elif name in MAP_FIELDS:
-                value = json.dumps(value or {}, ensure_ascii=False, sort_keys=True)
-            text = "" if value is None else str(value)
-            row.append("'" + text if text.startswith(_FORMULA_START) else text)
-        writer.writerow(row)
+        writer.writerow(csv_cell(record.get(name)) for name in fields)
     return buffer.getvalue()
 
 

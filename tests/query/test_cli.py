@@ -62,6 +62,14 @@ def test_csv_keeps_line_breaks_and_tabs_inside_cells():
     assert list(csv.reader(io.StringIO(stream.getvalue()))) == [["body"], ["one\n\ttwo  three "]]
 
 
+def test_csv_defuses_cells_a_spreadsheet_would_run_as_formulas():
+    table = pa.table({"title": ["=HYPERLINK(1)", "@SUM(A1)", "plain - text"]})
+    stream = io.StringIO()
+    write_csv(table, stream)
+    rows = list(csv.reader(io.StringIO(stream.getvalue())))
+    assert rows == [["title"], ["'=HYPERLINK(1)"], ["'@SUM(A1)"], ["plain - text"]]
+
+
 def test_jsonl_with_filters_text_and_fields(sealed):
     out = ok(
         newsspider(

@@ -89,6 +89,14 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_defused():
     assert rows == [["title"], ["'=HYPERLINK(1)"]]
 
 
+def test_csv_download_replaces_control_characters():
+    from newsspider.web.search import to_csv
+
+    records = [{"title": "\x1b[2Jnews\u202e", "body": "one\n\ttwo\x07"}]
+    rows = list(csv.reader(io.StringIO(to_csv(records, ["title", "body"]))))
+    assert rows == [["title", "body"], [" [2Jnews ", "one\n\ttwo "]]
+
+
 def test_dashboard_api_reports_archive_and_yield(client):
     dashboard = client.get("/api/dashboard").json()
     assert dashboard["snapshots"] == 3 and dashboard["archive_bytes"] > 0
