@@ -144,6 +144,8 @@ def print_summary(summary) -> None:
     table.add_row("pages fetched", str(summary.pages))
     table.add_row("articles found", str(summary.articles_found))
     table.add_row("kept", str(summary.kept))
+    if summary.aliases:
+        table.add_row("archived as aliases (copies)", str(summary.aliases))
     if summary.rechecked:
         table.add_row("re-checked", str(summary.rechecked))
         table.add_row("new revisions", str(summary.revisions))

@@ -42,6 +42,7 @@ class CrawlSummary:
     pages: int
     articles_found: int
     kept: int
+    aliases: int = 0
     rechecked: int = 0
     revisions: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
@@ -63,6 +64,7 @@ class CrawlSummary:
             pages=stats.get("downloader/response_count", 0),
             articles_found=stats.get("newsspider/pages/articles", 0),
             kept=stats.get("newsspider/kept", 0),
+            aliases=stats.get("newsspider/aliases", 0),
             rechecked=stats.get("newsspider/rechecks", 0),
             revisions=stats.get("newsspider/revisions", 0),
             dropped=under("newsspider/dropped/"),

@@ -153,6 +153,7 @@ robots_sitemaps = false
 def test_exact_copy_is_an_alias_and_near_copy_a_linked_record(tmp_path, site):
     config, summary, stored = crawl(tmp_path, site, "keep_all")
     assert len(stored) == 4 and re.search(r"kept\s*│\s*3\b", summary), summary
+    assert re.search(r"archived as aliases \(copies\)\s*│\s*1\b", summary), summary
     original, copy = stored["/news/kursk-losses"], stored["/partner/kursk-losses-copy"]
     first, alias = (original, copy) if copy["record_type"] == "alias" else (copy, original)
     assert (first["record_type"], alias["record_type"]) == ("article", "alias")
