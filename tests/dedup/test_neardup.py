@@ -13,6 +13,7 @@ import pytest
 import redis
 from datasketch import MinHash
 
+from newsspider.dedup.bandtable import BandTable
 from newsspider.dedup.neardup import (
     NearDupParams,
     NearDupParamsMismatch,
@@ -20,7 +21,6 @@ from newsspider.dedup.neardup import (
     Sketch,
     Sketcher,
     SqliteNearDupIndex,
-    _BandTable,
     open_neardup_index,
     shingle_hashes,
     similarity,
@@ -289,7 +289,7 @@ POOLS = {
 @pytest.mark.parametrize("pool", POOLS.values(), ids=POOLS.keys())
 def test_band_table_finds_what_a_scan_finds_across_merges(pool):
     rng = np.random.default_rng(7)
-    table = _BandTable(bands=4, recent_docs=3, fanout=2)  # tiny: many seals and merges
+    table = BandTable(bands=4, recent_docs=3, fanout=2)  # tiny: many seals and merges
     stored = []
     for row in range(200):
         keys = pool[rng.integers(0, 40, 4) * 4 + np.arange(4)]
@@ -300,7 +300,7 @@ def test_band_table_finds_what_a_scan_finds_across_merges(pool):
         expected = sorted((r for r in shared if shared[r]), key=lambda r: (-shared[r], r))
         assert table.ranked(query, 8) == expected[:8]
     assert len(table) == 800
-    loaded = _BandTable(bands=4)
+    loaded = BandTable(bands=4)
     loaded.load(np.concatenate(stored), np.repeat(np.arange(200, dtype=np.uint32), 4))
     assert all(loaded.ranked(k, 50) == table.ranked(k, 50) for k in stored)
     table.drop_rows_below(150)
