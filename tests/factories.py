@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from newsspider.record import empty_record
 
 
@@ -21,3 +23,34 @@ def make_record(n: int, source: str, published: str) -> dict:
         content_sha256=f"{n:064x}",
     )
     return record
+
+
+def one_site_config(workdir: Path, base: str, *, dedup: str = "") -> Path:
+    """A config crawling one loopback site's feed for stories on Kursk, all state in
+    `workdir`, no politeness delay; `dedup` is extra TOML for the `[dedup]` table."""
+    config = workdir / "newsspider.toml"
+    config.write_text(
+        f"""
+[archive]
+uri = "file://{workdir}/archive"
+[state]
+uri = "sqlite:///{workdir}/seen.db"
+staging = "{workdir}/staging.db"
+spool = "{workdir}/warc"
+revisions = "{workdir}/revisions.db"
+[crawl]
+autothrottle = false
+download_delay = 0
+[dedup]
+{dedup}
+[[topics]]
+name = "nk-troops"
+include = ["kursk"]
+[[sources]]
+name = "site"
+home = "{base}/"
+feeds = ["{base}/rss.xml"]
+robots_sitemaps = false
+"""
+    )
+    return config

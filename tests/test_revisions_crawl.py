@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.factories import one_site_config
+
 pytestmark = pytest.mark.slow
 
 PARAGRAPHS = [
@@ -95,29 +97,7 @@ def backdate(tmp_path, hours: float) -> None:
 
 def test_edited_story_becomes_revision_two_and_unchanged_rechecks_write_nothing(tmp_path, site):
     base = f"http://127.0.0.1:{site.server_port}"
-    config = tmp_path / "newsspider.toml"
-    config.write_text(
-        f"""
-[archive]
-uri = "file://{tmp_path}/archive"
-[state]
-uri = "sqlite:///{tmp_path}/seen.db"
-staging = "{tmp_path}/staging.db"
-spool = "{tmp_path}/warc"
-revisions = "{tmp_path}/revisions.db"
-[crawl]
-autothrottle = false
-download_delay = 0
-[[topics]]
-name = "nk-troops"
-include = ["kursk"]
-[[sources]]
-name = "site"
-home = "{base}/"
-feeds = ["{base}/rss.xml"]
-robots_sitemaps = false
-"""
-    )
+    config = one_site_config(tmp_path, base)
     run(config, "run")
     NewsSite.story = {
         "title": NewsSite.story["title"],

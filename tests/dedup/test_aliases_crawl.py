@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.factories import one_site_config
+
 pytestmark = pytest.mark.slow
 
 STORY = [
@@ -116,31 +118,7 @@ def jsonl(config, *args) -> list[dict]:
 
 
 def crawl(tmp_path, base: str, policy: str):
-    config = tmp_path / "newsspider.toml"
-    config.write_text(
-        f"""
-[archive]
-uri = "file://{tmp_path}/archive"
-[state]
-uri = "sqlite:///{tmp_path}/seen.db"
-staging = "{tmp_path}/staging.db"
-spool = "{tmp_path}/warc"
-revisions = "{tmp_path}/revisions.db"
-[crawl]
-autothrottle = false
-download_delay = 0
-[dedup]
-policy = "{policy}"
-[[topics]]
-name = "nk-troops"
-include = ["kursk"]
-[[sources]]
-name = "site"
-home = "{base}/"
-feeds = ["{base}/rss.xml"]
-robots_sitemaps = false
-"""
-    )
+    config = one_site_config(tmp_path, base, dedup=f'policy = "{policy}"')
     summary = newsspider(config, "run")
     stored = jsonl(
         config,
