@@ -20,6 +20,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import boto3
+import botocore.session
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import (
@@ -45,6 +46,15 @@ _DENIED = {
 _MISSING = {"NoSuchKey", "404"}
 MiB = 1024 * 1024
 ChecksumWhen = Literal["when_supported", "when_required"]
+
+
+def _session() -> boto3.session.Session:
+    """A boto3 session that leaves response timestamps as text: nothing here reads them, and
+    parsing the `LastModified` of every key listed costs more than the listing (as the AWS
+    CLI's `cli_timestamp_format = none` does)."""
+    core = botocore.session.get_session()
+    core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=str)
+    return boto3.session.Session(botocore_session=core)
 
 
 class S3Store:
@@ -105,9 +115,7 @@ class S3Store:
         )
         with self._errors("connect"):
             try:
-                self.client = boto3.session.Session().client(
-                    "s3", endpoint_url=endpoint_url, config=config
-                )
+                self.client = _session().client("s3", endpoint_url=endpoint_url, config=config)
             except ValueError:
                 raise StoreError(
                     f"{self.uri}: invalid endpoint URL (endpoint_url or AWS_ENDPOINT_URL)"

@@ -92,19 +92,19 @@ class ObjectCache:
         they exceed the budget.
         """
 
-        def one(item: tuple[str, str]) -> bool:
+        def download(item: tuple[str, str]) -> None:
             key, sha256 = item
             path = self.path(sha256)
-            if self._verified(path, key, sha256):
-                return False
             _write_atomically(path, _download(store, key, sha256))
             self._stamps.record(sha256, path)
-            return True
 
-        with ThreadPoolExecutor(max_workers=FETCH_WORKERS) as pool:
-            downloaded = any(list(pool.map(one, files)))
+        # cached copies are checked here (a stat each): threads only for the downloads
+        missing = [item for item in files if not self._verified(self.path(item[1]), *item)]
+        if missing:
+            with ThreadPoolExecutor(max_workers=FETCH_WORKERS) as pool:
+                list(pool.map(download, missing))
         paths = [self.path(sha256) for _, sha256 in files]
-        if downloaded:
+        if missing:
             self._evict(keep=set(paths))
         self._stamps.save()
         return paths
