@@ -18,6 +18,8 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import select
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
@@ -42,11 +44,33 @@ class AnalysisFailed(Exception):
 _worker: PageAnalyzer | None = None
 
 
-def _start_worker(config: Config, neardup: NearDupParams | None) -> None:
+def _start_worker(config: Config, neardup: NearDupParams | None, crawl_pid: int) -> None:
     global _worker
     from newsspider.analyzer import PageAnalyzer
 
+    _exit_with(crawl_pid)
+
     _worker = PageAnalyzer(config, neardup)
+
+
+def _exit_with(crawl_pid: int) -> None:
+    """End this worker when the crawl process that started it ends, however it ends.
+
+    A crawl killed with SIGKILL cannot shut its pool down, and the fork server, the workers'
+    parent, outlives it (every worker holds the pipe whose closing would end it), so idle
+    workers would wait for work forever. A daemon thread waits on a pidfd of the crawl
+    process (Linux; no PID reuse race) and exits the worker when it closes.
+    """
+    try:
+        pidfd = os.pidfd_open(crawl_pid)
+    except (AttributeError, OSError):  # not Linux, or the crawl is already gone
+        return
+
+    def watch() -> None:
+        select.select([pidfd], [], [])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-crawl", daemon=True).start()
 
 
 def _started() -> None:
@@ -67,7 +91,7 @@ class AnalysisPool:
     """A process pool of `PageAnalyzer`s, awaited from the asyncio reactor."""
 
     def __init__(self, config: Config, neardup: NearDupParams | None, workers: int) -> None:
-        self._initargs = (config, neardup)
+        self._initargs = (config, neardup, os.getpid())
         self._workers = workers
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(WORKER_MODULES)
@@ -108,7 +132,14 @@ class AnalysisPool:
             return
         self.restarts += 1
         log.error("an analysis worker died (with %s among the pages in flight); restarting", url)
+        # A worker the broken pool started after the death (a submit racing the breakage)
+        # waits on a queue lock the dead worker may hold, and the pool's manager thread waits
+        # for it, which would hang this process at exit: its workers are killed, all of them.
+        workers = list((broken._processes or {}).values())
         broken.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
         self._pool = self._new_pool()
 
     def close(self) -> None:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -83,3 +86,38 @@ def test_killed_workers_are_replaced_and_pages_in_flight_retried(config):
         pool.close()
     assert pool.restarts == 1
     assert [r["url"].rsplit("/", 1)[1] for r in records] == names
+
+
+DIES_WITH_THE_CRAWL = """
+import asyncio, sys, time
+from newsspider.analysis import AnalysisPool
+from newsspider.config import load_config
+
+if __name__ == "__main__":
+    pool = AnalysisPool(load_config(None), None, 2)
+    asyncio.run(pool.start())
+    print(" ".join(str(pid) for pid in pool._pool._processes), flush=True)
+    time.sleep(300)
+"""
+
+
+def test_workers_exit_when_the_crawl_process_is_killed(tmp_path):
+    script = tmp_path / "crawl_stand_in.py"
+    script.write_text(DIES_WITH_THE_CRAWL)
+    crawl = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    workers = [int(pid) for pid in crawl.stdout.readline().split()]
+    assert len(workers) == 2 and all(alive(pid) for pid in workers)
+    crawl.send_signal(signal.SIGKILL)
+    crawl.wait(timeout=10)
+    deadline = time.monotonic() + 20
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in workers), "analysis workers outlived the crawl"
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie waiting for its parent to reap it counts as gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
