@@ -63,7 +63,9 @@ def _exit_with(crawl_pid: int) -> None:
     """
     try:
         pidfd = os.pidfd_open(crawl_pid)
-    except (AttributeError, OSError):  # not Linux, or the crawl is already gone
+    except ProcessLookupError:  # killed while this worker was starting
+        os._exit(0)
+    except (AttributeError, OSError):  # not Linux
         return
 
     def watch() -> None:
