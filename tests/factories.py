@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from newsspider.record import empty_record
@@ -54,3 +56,16 @@ robots_sitemaps = false
 """
     )
     return config
+
+
+def run_newsspider(config: Path, *args: str) -> subprocess.CompletedProcess:
+    """`newsspider ARGS --config CONFIG` in its folder; it must succeed."""
+    result = subprocess.run(
+        [sys.executable, "-m", "newsspider", *args, "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=config.parent,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result

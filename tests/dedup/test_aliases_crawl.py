@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-import threading
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.factories import one_site_config
+from tests.factories import one_site_config, run_newsspider
+from tests.feedsite import FeedSite
 
 pytestmark = pytest.mark.slow
 
@@ -52,60 +48,15 @@ PAGES = {  # path -> (title, paragraphs)
 PUBLISHED = datetime.now(UTC) - timedelta(hours=2)
 
 
-class NewsSite(BaseHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        base = f"http://127.0.0.1:{self.server.server_port}"
-        if self.path == "/rss.xml":
-            items = "".join(
-                f"<item><title>{title}</title><link>{base}{path}</link>"
-                f"<pubDate>{format_datetime(PUBLISHED + timedelta(minutes=n))}</pubDate></item>"
-                for n, (path, (title, _)) in enumerate(PAGES.items())
-            )
-            body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}'
-            self._send((body + "</channel></rss>").encode(), "application/rss+xml")
-        elif self.path in PAGES:
-            title, paragraphs = PAGES[self.path]
-            body = "".join(f"<p>{p}</p>" for p in paragraphs)
-            page = (
-                f"<html><head><title>{title}</title>"
-                '<meta property="og:type" content="article">'
-                f'<meta property="article:published_time" content="{PUBLISHED.isoformat()}">'
-                f"</head><body><article><h1>{title}</h1>{body}</article></body></html>"
-            )
-            self._send(page.encode(), "text/html; charset=utf-8")
-        else:
-            self.send_error(404)
-
-    def _send(self, body: bytes, content_type: str) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
 @pytest.fixture(scope="module")
 def site():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), NewsSite)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    web = FeedSite(PAGES, PUBLISHED)
+    yield web.base
+    web.close()
 
 
 def newsspider(config, *args) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "newsspider", *args, "--config", str(config)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=config.parent,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = run_newsspider(config, *args)
     return result.stdout + result.stderr
 
 
