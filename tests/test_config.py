@@ -52,6 +52,8 @@ def test_minimal_config_gets_working_defaults():
             "regular expression",
         ),
         ('[[topics]]\nname = "t"', "topics[0]", "needs a `query`"),
+        ('[dedup]\npolicy = "keep_first"', "dedup.policy", "'keep_all' or 'first_only'"),
+        ("[dedup]\nneardup_ttl_days = 0", "dedup.neardup_ttl_days", "greater than 0"),
     ],
 )
 def test_invalid_config_names_file_key_and_problem(tmp_path, snippet, key, problem):

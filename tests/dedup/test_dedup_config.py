@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
-from newsspider.config import ConfigError, load_config
+from newsspider.config import load_config
 
 
 def test_policy_defaults_to_keep_all_and_index_ttl_to_the_seen_stores(tmp_path):
@@ -23,19 +21,3 @@ def test_near_duplicate_index_can_forget_sooner_than_the_seen_store(tmp_path):
     config = load_config(path)
     assert config.dedup.policy == "first_only"
     assert config.dedup.neardup_ttl(config.state) == timedelta(days=3)
-
-
-@pytest.mark.parametrize(
-    ("snippet", "key", "problem"),
-    [
-        ('[dedup]\npolicy = "keep_first"', "dedup.policy", "'keep_all' or 'first_only'"),
-        ("[dedup]\nneardup_ttl_days = 0", "dedup.neardup_ttl_days", "greater than 0"),
-    ],
-)
-def test_bad_dedup_settings_name_file_and_key(tmp_path, snippet, key, problem):
-    path = tmp_path / "bad.toml"
-    path.write_text(snippet)
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    message = str(caught.value)
-    assert str(path) in message and f"  {key}: " in message and problem in message
