@@ -15,7 +15,7 @@ from scrapy.exceptions import DropItem
 from newsspider.analysis import AnalysisFailed, AnalysisPool, default_workers
 from newsspider.article import FetchedPage
 from newsspider.config import Config
-from newsspider.dedup.neardup import Match, NearDupParams, Sketch, open_neardup_index
+from newsspider.dedup.neardup import Match, Sketch, index_params, open_neardup_index
 from newsspider.dedup.revisions import compare_revision
 from newsspider.dedup.seen import open_seen_store
 from newsspider.dedup.tracker import RevisionTracker
@@ -67,7 +67,8 @@ class ExtractionPipeline(_ConfiguredPipeline):
         self.pool: AnalysisPool | None = None
 
     async def open_spider(self) -> None:
-        neardup = NearDupParams() if self.config.dedup.near_duplicates else None
+        dedup, state = self.config.dedup, self.config.state
+        neardup = index_params(state.neardup_uri()) if dedup.near_duplicates else None
         workers = self.config.crawl.analysis_workers or default_workers()
         self.pool = AnalysisPool(self.config, neardup, workers)
         await self.pool.start()

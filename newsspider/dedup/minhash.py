@@ -9,10 +9,12 @@ the text and the parameters, so sketches can be made in other processes and sent
 Speed comes from hashing a document in bulk with numpy, in as few array operations as
 possible (each costs microseconds of overhead, whatever the size): one pass computes a
 polynomial hash of every word from the UTF-8 bytes, shingle hashes are mixed from consecutive
-word hashes, and all permutations are applied to all shingle hashes as one uint32 matrix. The
-signature equals ``datasketch.MinHash(num_perm, seed, scheme="affine32",
-hashfunc=identity).update_batch(shingle_hashes)`` bit for bit (tested), and the shingle hash
-is pinned by a test: indexes persisted by earlier versions stay comparable.
+word hashes. Two signature schemes, named in the parameters an index stores: "oph32" (the
+default) is one permutation hashing, one sort of the shingle hashes; "affine32", the scheme
+of indexes built before it, applies all permutations to all shingle hashes as one uint32
+matrix and equals ``datasketch.MinHash(num_perm, seed, scheme="affine32",
+hashfunc=identity).update_batch(shingle_hashes)`` bit for bit (tested). Both, and the shingle
+hash, are pinned by tests: indexes persisted by earlier versions stay comparable.
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ class NearDupParams:
     0.55. The match bar is ~0.5 (Jaccard or containment, exact); the bands are tuned lower
     (40 x 3 rows: LSH threshold ~0.29) so truncated copies still become candidates: 32 x 4
     (~0.42) missed 5 % of copy pairs, and false candidates only cost one exact check each.
+    One permutation hashing ("oph32") matches the precision and recall of 120 permutations
+    ("affine32") on that set, and signs a document in a fifth of the time.
     """
 
     shingle_words: int = 5
@@ -82,7 +86,7 @@ class NearDupParams:
     min_containment: float = 0.5
     #: Candidates confirmed per document, most colliding bands first.
     max_candidates: int = 8
-    scheme: str = "affine32"
+    scheme: str = "oph32"
     shingle_hash: str = SHINGLE_HASH
 
     @property
@@ -269,26 +273,17 @@ def _affine32_permutations(params: NearDupParams) -> tuple[np.ndarray, np.ndarra
     return a, b
 
 
-class Sketcher:
-    """Text -> `Sketch` for one parameter set (permutations built once)."""
+class _Affine32Signature:
+    """Classic MinHash: `num_perm` permutations, each applied to every shingle hash (the
+    first scheme; indexes built with it keep using it). Memory-bound: ~60 µs a document."""
 
     def __init__(self, params: NearDupParams) -> None:
-        if params.scheme != "affine32":
-            raise ValueError(f"unsupported MinHash scheme {params.scheme!r} (use 'affine32')")
-        if params.shingle_hash != SHINGLE_HASH:
-            raise ValueError(f"unsupported shingle hash {params.shingle_hash!r}")
-        if not 1 <= params.shingle_words <= len(_MIX) or not 1 <= params.rows <= len(_MIX) - 1:
-            raise ValueError(f"shingle_words and rows must be in 1..{len(_MIX) - 1}")
-        self.params = params
-        self.fingerprint = params.fingerprint
+        self._num_perm = params.num_perm
         self._a, self._b = (column[:, None] for column in _affine32_permutations(params))
-        self._row_mix = np.array(_MIX[: params.rows], dtype=_U64)
-        self._band_mix = np.arange(params.bands, dtype=_U64) * _MIX[-1]
 
-    def signature(self, shingles: np.ndarray) -> np.ndarray:
-        """The MinHash values (uint32, one per permutation) of a set of shingle hashes."""
+    def __call__(self, shingles: np.ndarray) -> np.ndarray:
         if len(shingles) == 0:
-            return np.full(self.params.num_perm, _UINT32_MAX, dtype=np.uint32)
+            return np.full(self._num_perm, _UINT32_MAX, dtype=np.uint32)
         values = None
         for start in range(0, len(shingles), _SIGNATURE_CHUNK):
             permuted = self._a * _fmix32(shingles[start : start + _SIGNATURE_CHUNK])
@@ -296,6 +291,82 @@ class Sketcher:
             chunk = permuted.min(axis=1)
             values = chunk if values is None else np.minimum(values, chunk, out=values)
         return values
+
+
+class _OnePermutationSignature:
+    """One permutation hashing with optimal densification (Li, Owen & Zhang 2012;
+    Shrivastava 2017): one permutation splits the hash range into `num_perm` bins and each
+    bin's smallest permuted hash is one signature value, so two sets agree on a bin with
+    probability equal to their Jaccard similarity, as with `num_perm` permutations, at the
+    cost of one sort instead of `num_perm` passes (~10 µs a document instead of ~60).
+
+    An empty bin (short texts) takes the value of a donor bin chosen by a fixed pseudo-random
+    sequence per bin, the first non-empty one; if the sequence runs out, the next non-empty
+    bin in order. Donors depend only on the bin, never on the text, which keeps the
+    collision probability of two sets equal to their Jaccard similarity.
+    """
+
+    _ATTEMPTS = 32
+
+    def __init__(self, params: NearDupParams) -> None:
+        bins = params.num_perm
+        generator = np.random.RandomState(params.seed)
+        self._a = _const(int(generator.randint(0, 1 << 31)) * 2 + 1, np.uint32)
+        self._b = _const(int(generator.randint(0, 1 << 32, dtype=np.uint64)), np.uint32)
+        self._lower = ((np.arange(bins, dtype=_U64) << _U64(32)) // _U64(bins)).astype(np.uint32)
+        self._donors = generator.randint(0, bins, (self._ATTEMPTS, bins)).astype(np.intp)
+
+    def __call__(self, shingles: np.ndarray) -> np.ndarray:
+        if len(shingles) == 0:
+            return np.full(len(self._lower), _UINT32_MAX, dtype=np.uint32)
+        permuted = shingles * self._a
+        permuted += self._b
+        permuted.sort()
+        starts = permuted.searchsorted(self._lower)
+        ends = np.empty_like(starts)
+        ends[:-1] = starts[1:]
+        ends[-1] = len(permuted)
+        filled = starts < ends
+        values = permuted.take(starts, mode="clip")
+        if not filled.all():
+            self._densify(values, filled)
+        return values
+
+    def _densify(self, values: np.ndarray, filled: np.ndarray) -> None:
+        pending = np.flatnonzero(~filled)
+        for donors in self._donors:
+            donor = donors.take(pending)
+            found = filled.take(donor)
+            values[pending[found]] = values.take(donor[found])
+            pending = pending[~found]
+            if len(pending) == 0:
+                return
+        full = np.flatnonzero(filled)
+        values[pending] = values.take(full.take(full.searchsorted(pending), mode="wrap"))
+
+
+#: Signature schemes by the name `NearDupParams.scheme` stores with an index.
+_SIGNATURES = {"oph32": _OnePermutationSignature, "affine32": _Affine32Signature}
+
+
+class Sketcher:
+    """Text -> `Sketch` for one parameter set (permutations built once)."""
+
+    def __init__(self, params: NearDupParams) -> None:
+        if params.scheme not in _SIGNATURES:
+            raise ValueError(
+                f"unsupported MinHash scheme {params.scheme!r} (use one of {sorted(_SIGNATURES)})"
+            )
+        if params.shingle_hash != SHINGLE_HASH:
+            raise ValueError(f"unsupported shingle hash {params.shingle_hash!r}")
+        if not 1 <= params.shingle_words <= len(_MIX) or not 1 <= params.rows <= len(_MIX) - 1:
+            raise ValueError(f"shingle_words and rows must be in 1..{len(_MIX) - 1}")
+        self.params = params
+        self.fingerprint = params.fingerprint
+        self.signature = _SIGNATURES[params.scheme](params)
+        """The MinHash values (uint32, one per permutation or bin) of a set of shingle hashes."""
+        self._row_mix = np.array(_MIX[: params.rows], dtype=_U64)
+        self._band_mix = np.arange(params.bands, dtype=_U64) * _MIX[-1]
 
     def band_keys(self, signature: np.ndarray) -> np.ndarray:
         """One 64-bit key per band (band number mixed in), signed for SQLite INTEGER."""

@@ -12,6 +12,7 @@ is refused, because signatures and band keys of different schemes cannot be comp
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -45,6 +46,7 @@ __all__ = [
     "Sketch",
     "Sketcher",
     "SqliteNearDupIndex",
+    "index_params",
     "open_neardup_index",
     "shingle_hashes",
     "similarity",
@@ -158,7 +160,9 @@ CREATE TABLE IF NOT EXISTS neardup_docs (
     shingles BLOB NOT NULL
 );
 """
+_PARAMS_QUERY = "SELECT value FROM neardup_meta WHERE key = 'params'"
 _ROW_LIMIT = 1 << 32  # rows are held as uint32 in RAM
+_REDIS_PREFIX = "newsspider:neardup:"
 
 
 def _stored_match(row: tuple) -> Match | None:
@@ -173,6 +177,10 @@ class SqliteNearDupIndex:
     held in RAM (`BandTable`: ~12.2 bytes a band key, ~490 a document; loading 1M documents
     takes seconds), because querying and inserting 40 random band keys in SQLite cost more
     than the whole MinHash.
+
+    The latest `recent_docs` documents are also kept in RAM (~2.3 KB each): syndicated copies
+    mostly arrive within minutes of each other, so most candidates are read from there, not
+    from SQLite (a query per candidate costs more than its exact check).
 
     Writes are grouped into one transaction, committed by `flush()` (and `close()`), after
     `commit_every` documents or once the transaction is `commit_seconds` old. A crash loses
@@ -189,6 +197,7 @@ class SqliteNearDupIndex:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         commit_every: int = 1024,
         commit_seconds: float = 2.0,
+        recent_docs: int = 2048,
     ) -> None:
         self.path = Path(path)
         self.ttl = ttl
@@ -207,17 +216,18 @@ class SqliteNearDupIndex:
             raise
         self._sketch = _SketchSource(self.params)
         self._bands = BandTable(self.params.bands)
+        self._recent: dict[int, tuple[float, Candidate]] = {}
+        self._recent_limit = recent_docs
         self._load()
 
     def _open_params(self, params: NearDupParams | None) -> NearDupParams:
         """The stored parameters; on a new file, create the tables and store `params`."""
         self._db.executescript(_SQLITE_SCHEMA)
-        query = "SELECT value FROM neardup_meta WHERE key = 'params'"
-        row = self._db.execute(query).fetchone()
+        row = self._db.execute(_PARAMS_QUERY).fetchone()
         if row is None:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
-                row = self._db.execute(query).fetchone()
+                row = self._db.execute(_PARAMS_QUERY).fetchone()
                 if row is None:
                     chosen = params or NearDupParams()
                     self._db.execute(
@@ -267,13 +277,14 @@ class SqliteNearDupIndex:
         if not self._db.in_transaction:
             self._db.execute("BEGIN IMMEDIATE")
             self._began = time.monotonic()
+        group_id = match.group_id if match else doc_id
         cursor = self._db.execute(
             "INSERT INTO neardup_docs (doc_id, group_id, duplicate_of, similarity, containment,"
             " added_at, band_keys, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (doc_id) DO NOTHING",
             (
                 doc_id,
-                match.group_id if match else doc_id,
+                group_id,
                 match and match.duplicate_of,
                 match and match.similarity,
                 match and match.containment,
@@ -293,6 +304,7 @@ class SqliteNearDupIndex:
             if cursor.lastrowid >= _ROW_LIMIT:
                 raise OverflowError(f"near-duplicate index {self.path}: row ids exhausted")
             self._bands.add(sketch.band_keys, cursor.lastrowid)
+            self._remember(cursor.lastrowid, now, Candidate(doc_id, group_id, sketch.shingles))
         self._pending += 1
         if (
             self._pending >= self.commit_every
@@ -301,15 +313,30 @@ class SqliteNearDupIndex:
             self.flush()
         return match
 
+    def _remember(self, row: int, added_at: float, candidate: Candidate) -> None:
+        self._recent[row] = (added_at, candidate)
+        if len(self._recent) > self._recent_limit:
+            del self._recent[next(iter(self._recent))]  # the oldest: dicts keep insertion order
+
     def _candidates(self, rows: list[int], now: float) -> list[Candidate]:
-        found = {
-            row: Candidate(doc_id, group_id, np.frombuffer(blob, dtype=np.uint32))
-            for row, doc_id, group_id, blob in self._db.execute(
-                "SELECT id, doc_id, group_id, shingles FROM neardup_docs "
-                f"WHERE id IN ({','.join('?' * len(rows))}) AND added_at >= ?",
-                (*rows, now - self.ttl.total_seconds()),
-            )
-        }
+        """The live documents of `rows`, in that order: from RAM if recent, else from SQLite."""
+        cutoff = now - self.ttl.total_seconds()
+        found, missing = {}, []
+        for row in rows:
+            recent = self._recent.get(row)
+            if recent is None:
+                missing.append(row)
+            elif recent[0] >= cutoff:
+                found[row] = recent[1]
+        if missing:
+            found |= {
+                row: Candidate(doc_id, group_id, np.frombuffer(blob, dtype=np.uint32))
+                for row, doc_id, group_id, blob in self._db.execute(
+                    "SELECT id, doc_id, group_id, shingles FROM neardup_docs "
+                    f"WHERE id IN ({','.join('?' * len(missing))}) AND added_at >= ?",
+                    (*missing, cutoff),
+                )
+            }
         return [found[row] for row in rows if row in found]
 
     def flush(self) -> None:
@@ -334,6 +361,7 @@ class SqliteNearDupIndex:
             first = first[0] if first else _ROW_LIMIT
             docs = self._db.execute("DELETE FROM neardup_docs WHERE id < ?", (first,))
         self._bands.drop_rows_below(first)
+        self._recent = {row: kept for row, kept in self._recent.items() if row >= first}
         return docs.rowcount
 
     def stats(self) -> dict[str, int]:
@@ -370,7 +398,7 @@ class RedisNearDupIndex:
         self,
         client: redis.Redis,
         ttl: timedelta,
-        prefix: str = "newsspider:neardup:",
+        prefix: str = _REDIS_PREFIX,
         params: NearDupParams | None = None,
     ) -> None:
         self._redis = client
@@ -448,14 +476,64 @@ class RedisNearDupIndex:
         self._redis.close()
 
 
+class _Backend(NamedTuple):
+    open: Callable[[str, timedelta, NearDupParams | None], NearDupIndex]
+    stored_params: Callable[[str], str | None]
+
+
+def _sqlite_params(uri: str) -> str | None:
+    path = Path(uri.removeprefix("sqlite:///"))
+    if not path.exists():
+        return None
+    db = sqlite3.connect(path, timeout=30)
+    try:
+        row = db.execute(_PARAMS_QUERY).fetchone()
+    except sqlite3.OperationalError:  # no tables yet
+        row = None
+    finally:
+        db.close()
+    return row and row[0]
+
+
+def _redis_params(uri: str) -> str | None:
+    with redis.Redis.from_url(uri) as client:
+        stored = client.get(f"{_REDIS_PREFIX}params")
+    return stored and stored.decode()
+
+
+_BACKENDS = {
+    "sqlite": _Backend(
+        lambda uri, ttl, params: SqliteNearDupIndex(uri.removeprefix("sqlite:///"), ttl, params),
+        _sqlite_params,
+    ),
+    "redis": _Backend(
+        lambda uri, ttl, params: RedisNearDupIndex(redis.Redis.from_url(uri), ttl, params=params),
+        _redis_params,
+    ),
+}
+_BACKENDS["rediss"] = _BACKENDS["redis"]
+
+
+def _backend(uri: str) -> _Backend:
+    backend = _BACKENDS.get(urlsplit(uri).scheme)
+    if backend is None:
+        raise ValueError(
+            f"unsupported state URI {uri!r} (use sqlite:///PATH or redis://HOST:PORT/DB)"
+        )
+    return backend
+
+
 def open_neardup_index(
     uri: str, ttl: timedelta, params: NearDupParams | None = None
 ) -> NearDupIndex:
     """Map a state URI to its near-duplicate index: the same URI as the seen-store, own
     tables (`neardup_*`) or own key prefix."""
-    scheme = urlsplit(uri).scheme
-    if scheme == "sqlite":
-        return SqliteNearDupIndex(uri.removeprefix("sqlite:///"), ttl, params)
-    if scheme in ("redis", "rediss"):
-        return RedisNearDupIndex(redis.Redis.from_url(uri), ttl, params=params)
-    raise ValueError(f"unsupported state URI {uri!r} (use sqlite:///PATH or redis://HOST:PORT/DB)")
+    return _backend(uri).open(uri, ttl, params)
+
+
+def index_params(uri: str) -> NearDupParams:
+    """The parameters of the index at `uri`, or this version's defaults if it has none yet:
+    sketches made elsewhere (the analysis workers) must use them, or the index makes them
+    again, and an index keeps the parameters it was built with across upgrades."""
+    stored = _backend(uri).stored_params(uri)
+    return NearDupParams.from_json(stored) if stored else NearDupParams()

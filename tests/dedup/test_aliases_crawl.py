@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from newsspider.dedup.neardup import NearDupParams, SqliteNearDupIndex, index_params
 from tests.factories import one_site_config, run_newsspider
 from tests.feedsite import FeedSite
 
@@ -121,3 +122,16 @@ def test_first_only_keeps_the_first_and_lists_every_copy(tmp_path, site):
     assert sorted(shown[first["url"]]["also_published_at"]) == sorted(
         row["url"] for row in story if row is not first
     )
+
+
+def test_index_built_by_an_earlier_version_keeps_its_parameters(tmp_path, site):
+    """An index made with other (earlier default) parameters: the analysis workers sketch
+    with its parameters, so nothing is sketched twice and copies still join its groups."""
+    earlier = NearDupParams(scheme="affine32")
+    SqliteNearDupIndex(tmp_path / "neardup.db", timedelta(days=7), earlier).close()
+    config, summary, stored = crawl(tmp_path, site, "keep_all")
+    assert "recomputed" not in summary, summary
+    groups = {path: row["dup_group"] for path, row in stored.items()}
+    assert groups["/news/kursk-losses"] == groups["/wire/kursk-losses-edited"]
+    assert groups["/news/captured-soldiers"] != groups["/news/kursk-losses"]
+    assert index_params(f"sqlite:///{tmp_path}/neardup.db") == earlier

@@ -3,6 +3,7 @@ formulation must keep every value, or persisted indexes would stop matching new 
 
 from __future__ import annotations
 
+import bisect
 import random
 import re
 
@@ -92,3 +93,62 @@ def test_similarity_is_jaccard_and_containment_of_the_smaller_set():
         )
     empty = np.empty(0, dtype=np.uint32)
     assert similarity(empty, a) == similarity(a, empty) == (0.0, 0.0)
+
+
+def reference_oph32_signature(shingles: list[int], params: NearDupParams) -> list[int]:
+    """One permutation hashing with optimal densification, as the scheme states it: one affine
+    permutation, `num_perm` equal ranges of its values, each range's smallest value; an empty
+    range takes the first non-empty of its 32 drawn donors, else the next non-empty range."""
+    bins = params.num_perm
+    draw = np.random.RandomState(params.seed)
+    a = int(draw.randint(0, 1 << 31)) * 2 + 1
+    b = int(draw.randint(0, 1 << 32, dtype=np.uint64))
+    donors = draw.randint(0, bins, (32, bins)).tolist()
+    if not shingles:
+        return [0xFFFFFFFF] * bins
+    lower = [j * (1 << 32) // bins for j in range(bins)]
+    smallest: list[int | None] = [None] * bins
+    for value in sorted((a * h + b) % (1 << 32) for h in shingles):
+        j = bisect.bisect_right(lower, value) - 1
+        if smallest[j] is None:
+            smallest[j] = value
+    signature = []
+    for j in range(bins):
+        chosen = smallest[j]
+        for attempt in range(32):
+            if chosen is None:
+                chosen = smallest[donors[attempt][j]]
+        if chosen is None:
+            chosen = next(v for v in smallest[j + 1 :] + smallest[:j] if v is not None)
+        signature.append(chosen)
+    return signature
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 7, 30, 119, 120, 600, 3000])
+def test_oph32_signature_equals_the_plain_statement_of_the_scheme(size):
+    rng = np.random.default_rng(size)
+    shingles = np.unique(rng.integers(0, 1 << 32, size, dtype=np.uint32))
+    for params in (NearDupParams(), NearDupParams(bands=16, rows=2, seed=9)):
+        signature = Sketcher(params).signature(shingles)
+        assert signature.dtype == np.uint32
+        assert signature.tolist() == reference_oph32_signature(shingles.tolist(), params)
+
+
+@pytest.mark.parametrize(("size", "jaccard"), [(600, 0.5), (600, 0.2), (40, 0.6), (8, 0.5)])
+@pytest.mark.parametrize("scheme", ["oph32", "affine32"])
+def test_signatures_agree_in_the_share_of_values_given_by_the_jaccard_similarity(
+    scheme, size, jaccard
+):
+    """What LSH relies on: per signature value, P(equal) = Jaccard, also for short texts
+    (mostly empty bins, filled by densification)."""
+    sketcher = Sketcher(NearDupParams(scheme=scheme))
+    rng = np.random.default_rng(size)
+    common = round(2 * jaccard * size / (1 + jaccard))
+    exact = common / (2 * size - common)
+    agreement = []
+    for _ in range(300):
+        pool = rng.choice(1 << 32, 2 * size - common, replace=False).astype(np.uint32)
+        a, b = np.sort(pool[:size]), np.sort(pool[size - common :])
+        assert similarity(a, b)[0] == exact
+        agreement.append(np.mean(sketcher.signature(a) == sketcher.signature(b)))
+    assert np.mean(agreement) == pytest.approx(exact, abs=0.015)

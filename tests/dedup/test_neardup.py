@@ -21,6 +21,7 @@ from newsspider.dedup.neardup import (
     Sketch,
     Sketcher,
     SqliteNearDupIndex,
+    index_params,
     open_neardup_index,
     shingle_hashes,
     similarity,
@@ -84,8 +85,8 @@ class Clock:
         return self.now
 
 
-def test_signature_equals_datasketch_affine32_minhash():
-    params = NearDupParams()
+def test_affine32_signature_equals_datasketch_minhash():
+    params = NearDupParams(scheme="affine32")
     shingles = shingle_hashes(WIRE, params.shingle_words)
     reference = MinHash(
         num_perm=params.num_perm, seed=params.seed, scheme="affine32", hashfunc=lambda value: value
@@ -133,9 +134,22 @@ def test_find_or_add_is_idempotent_per_doc_id(tmp_path):
     index.close()
 
 
-def test_expired_documents_no_longer_match_and_are_purged(tmp_path):
+@pytest.mark.parametrize("recent_docs", [0, 2048])
+def test_copy_of_a_copy_joins_the_first_documents_group(tmp_path, recent_docs):
+    """Candidates come from RAM (recent) or SQLite: either way with their stored group."""
+    index = SqliteNearDupIndex(tmp_path / "nd.db", WEEK, recent_docs=recent_docs)
+    index.find_or_add("wire", WIRE)
+    index.find_or_add("same-topic", SAME_TOPIC)
+    assert index.find_or_add("copy", SYNDICATED).group_id == "wire"
+    match = index.find_or_add("copy-of-copy", SYNDICATED.replace("Frankfurt", "Berlin"))
+    assert (match.group_id, match.duplicate_of) == ("wire", "copy")
+    index.close()
+
+
+@pytest.mark.parametrize("recent_docs", [0, 2048])
+def test_expired_documents_no_longer_match_and_are_purged(tmp_path, recent_docs):
     clock = Clock()
-    index = SqliteNearDupIndex(tmp_path / "nd.db", WEEK, clock=clock)
+    index = SqliteNearDupIndex(tmp_path / "nd.db", WEEK, clock=clock, recent_docs=recent_docs)
     index.find_or_add("wire", WIRE)
     clock.now += timedelta(days=8)
     assert index.find_or_add("copy", SYNDICATED) is None
@@ -212,19 +226,32 @@ UNICODE = "Straße \u00b5m \u201cΣΊΣΥΦΟΣ\u201d \u2014 Kursk, 북한군 �
 @pytest.mark.parametrize(
     ("text", "count", "first", "total", "band_keys"),
     [
-        (WIRE, 126, [8161104, 35087253, 71526842], 277084983633, [3719799447750575413]),
-        (UNICODE, 4, [1697456058, 1776836764, 2238786501], 9832836732, [6757076792498650145]),
+        (
+            WIRE,
+            126,
+            [8161104, 35087253, 71526842],
+            277084983633,
+            {"affine32": [3719799447750575413], "oph32": [-4907009783620992964]},
+        ),
+        (
+            UNICODE,
+            4,
+            [1697456058, 1776836764, 2238786501],
+            9832836732,
+            {"affine32": [6757076792498650145], "oph32": [7165950459749859600]},
+        ),
     ],
 )
+@pytest.mark.parametrize("scheme", ["affine32", "oph32"])
 def test_hashes_match_those_of_indexes_built_by_earlier_versions(
-    text, count, first, total, band_keys
+    scheme, text, count, first, total, band_keys
 ):
-    """Pinned values (from the first version): a faster hash must not move them, or stored
-    indexes would silently stop matching new documents."""
-    sketch = Sketcher(NearDupParams()).sketch(text)
+    """Pinned values (from the first version of each scheme): a faster hash must not move
+    them, or stored indexes would silently stop matching new documents."""
+    sketch = Sketcher(NearDupParams(scheme=scheme)).sketch(text)
     assert len(sketch.shingles) == count and sketch.shingles[:3].tolist() == first
     assert int(sketch.shingles.astype(np.uint64).sum()) == total
-    assert sketch.band_keys[:1].tolist() == band_keys
+    assert sketch.band_keys[:1].tolist() == band_keys[scheme]
 
 
 def test_sketch_pickles_small_and_whole():
@@ -316,3 +343,25 @@ def test_reopened_index_finds_documents_added_before(tmp_path):
     assert index.stats()["band_entries"] == 40
     assert index.find_or_add("copy", SYNDICATED).group_id == "wire"
     index.close()
+
+
+def test_index_params_are_those_an_index_was_built_with(tmp_path):
+    uri = f"sqlite:///{tmp_path}/nd.db"
+    assert index_params(uri) == NearDupParams()  # no index yet: this version's defaults
+    older = NearDupParams(scheme="affine32", bands=30)
+    SqliteNearDupIndex(tmp_path / "nd.db", WEEK, older).close()
+    assert index_params(uri) == older
+
+
+def test_index_params_of_a_redis_index(client):
+    uri = REDIS_URL.rsplit("/", 1)[0] + "/13"  # the default key prefix, in a database of its own
+    scratch = redis.Redis.from_url(uri)
+    scratch.delete("newsspider:neardup:params")
+    try:
+        assert index_params(uri) == NearDupParams()
+        older = NearDupParams(scheme="affine32", rows=2)
+        RedisNearDupIndex(scratch, WEEK, params=older)
+        assert index_params(uri) == older
+    finally:
+        scratch.delete("newsspider:neardup:params")
+        scratch.close()
