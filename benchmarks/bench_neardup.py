@@ -151,25 +151,32 @@ def bench_speed(module: ModuleType, docs: list[str], repeat: int) -> None:
 
 
 def bench_memory(module: ModuleType, docs: list[str]) -> None:
-    """What the index holds in RAM (Python heap, numpy included; not SQLite's page cache)."""
+    """What the index holds in RAM (Python heap, numpy included; not SQLite's page cache):
+    per document, as the growth over the second half of the documents (the recent
+    documents' cache is full by then), and the fixed part besides."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "neardup.db"
         tracemalloc.start()
         index = module.SqliteNearDupIndex(path, TTL)
         base = tracemalloc.get_traced_memory()[0]
+        half = len(docs) // 2
         for n, text in enumerate(docs):
+            if n == half:
+                index.flush()
+                halfway = tracemalloc.get_traced_memory()[0]
             index.find_or_add(f"http://site.example/{n}", text)
         index.flush()
         held, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         stats = index.stats()
         index.close()
-        per_doc = (held - base) / len(docs)
+        per_doc = (held - halfway) / (len(docs) - half)
+        fixed = held - base - per_doc * len(docs)
         arrays = stats.get("ram_bytes", stats["band_entries"] * 16) / len(docs)
         print(
             f"RAM held by the index: {per_doc:.0f} B/doc = {per_doc * 1e6 / 2**20:.0f} MiB per 1M "
-            f"docs (band table arrays {arrays:.0f} B/doc); peak while adding "
-            f"{(peak - base) / 2**20:.0f} MiB for {len(docs)} docs"
+            f"docs (band table arrays {arrays:.0f} B/doc) + {fixed / 2**20:.0f} MiB fixed; "
+            f"peak while adding {(peak - base) / 2**20:.0f} MiB for {len(docs)} docs"
         )
         disk = path.stat().st_size / len(docs)
         print(f"disk {disk:.0f} B/doc = {disk * 1e6 / 2**30:.2f} GiB per 1M docs")
