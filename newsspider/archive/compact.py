@@ -141,16 +141,21 @@ def _read_all(store: ObjectStore, entries: list[dict]) -> pa.Table:
 def _delete_superseded(
     store: ObjectStore, manifests: list[dict], now: datetime, grace: timedelta
 ) -> int:
-    deleted = 0
+    """Delete the files that compactions older than `grace` superseded, where they remain.
+
+    Every compaction manifest keeps its `supersedes` list, so each daily run sees every file
+    ever superseded: which of them remain is learnt from one listing per top-level prefix
+    (the live files and a day's superseded ones), not from a request per file."""
+    due = set()
     for manifest in manifests:
         created = datetime.fromisoformat(manifest["created_at"].replace("Z", "+00:00"))
-        if not manifest.get("supersedes") or now - created < grace:
-            continue
-        for key in manifest["supersedes"]:
-            if store.exists(key):
-                store.delete(key)
-                deleted += 1
-    return deleted
+        if manifest.get("supersedes") and now - created >= grace:
+            due.update(manifest["supersedes"])
+    prefixes = sorted({key.split("/", 1)[0] + "/" for key in due})
+    remaining = [key for prefix in prefixes for key in store.list(prefix) if key in due]
+    for key in remaining:
+        store.delete(key)
+    return len(remaining)
 
 
 def _span(files: list[dict], name: str) -> list[str | None]:

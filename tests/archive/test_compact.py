@@ -73,6 +73,40 @@ def test_superseded_files_are_deleted_only_after_the_grace_period(tmp_path):
     assert len(urls(store)) == 10
 
 
+class CountingLocalStore(LocalStore):
+    """Remembers which object-store calls were made."""
+
+    def __init__(self, root) -> None:
+        super().__init__(root)
+        self.calls: list[str] = []
+
+    def exists(self, key: str) -> bool:
+        self.calls.append("exists")
+        return super().exists(key)
+
+    def list(self, prefix: str = ""):
+        self.calls.append(f"list {prefix}")
+        return super().list(prefix)
+
+
+def test_each_run_learns_which_superseded_files_remain_from_a_listing_not_a_request_each(
+    tmp_path,
+):
+    store = CountingLocalStore(tmp_path / "archive")
+    three_snapshots_of_one_day(tmp_path, store)
+    compact(store, read_manifests(store, None), clock=lambda: NOW)
+    store.calls.clear()
+    first = compact(store, read_manifests(store, None), clock=lambda: NOW + timedelta(hours=7))
+    deleting = [call for call in store.calls if call != "list manifests/"]
+    store.calls.clear()
+    second = compact(store, read_manifests(store, None), clock=lambda: NOW + timedelta(days=1))
+
+    assert (first.deleted, second.deleted) == (4, 0)
+    assert deleting == ["list articles/"]
+    assert [call for call in store.calls if call != "list manifests/"] == ["list articles/"]
+    assert len(urls(store)) == 10
+
+
 def test_today_is_left_alone(tmp_path):
     store = LocalStore(tmp_path / "archive")
     three_snapshots_of_one_day(tmp_path, store)
