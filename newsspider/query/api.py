@@ -138,6 +138,8 @@ class Archive:
         where, params = filters.where(all_dated=all_dated(files))
         try:
             with self._paths(files) as paths, sql_engine.connect() as db:
+                # the alias fold and the query open the same files: parse each footer once
+                db.execute("SET parquet_metadata_cache = true")
                 sql_engine.register_parquet(db, "articles", paths, ARROW_SCHEMA)
                 fold_aliases(db, filters)
                 if filters.text is None:

@@ -1,5 +1,6 @@
 """The SQL push-down of a text search may let through records the exact match rejects, but
-must never drop one it accepts: checked against the tokenizer on generated text."""
+must never drop one it accepts; the exact match must agree with the tokenizer. Both are
+checked against the tokenizer on generated text."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsspider.query import sql as sql_engine
-from newsspider.query.filters import QueryError, TextPushdown, parse_text
+from newsspider.query.filters import QueryError, TextPushdown, parse_text, text_matches
 from newsspider.relevance import FIELDS
 
 #: ASCII words, separators the tokenizer splits at, letters it folds (ß, full-width, ſ,
@@ -40,6 +41,7 @@ queries = st.one_of(
         lambda t: f"{t[0]} NEAR/{t[1]} {t[2]}"
     ),
     st.tuples(field_term, field_term).map(lambda t: f"{t[0]} NOT {t[1]}"),
+    st.tuples(field_term, field_term, field_term).map(lambda t: f"({t[0]} OR NOT {t[1]}) {t[2]}"),
 )
 
 
@@ -81,3 +83,36 @@ def test_on_ascii_text_a_phrase_is_pushed_down_in_order_not_as_loose_words():
     ]
     assert pushed_rows('"north korean troops"', rows) == {0}
     assert pushed_rows('"north kor* troops"', rows) == {0}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    query_text=queries,
+    rows=st.lists(
+        st.fixed_dictionaries({f: st.none() | texts for f in FIELDS}), min_size=1, max_size=6
+    ),
+)
+def test_the_exact_match_accepts_exactly_the_records_the_tokenizer_matches(query_text, rows):
+    try:
+        query = parse_text(query_text)
+    except QueryError:
+        return
+    table = pa.table({f: pa.array([r[f] for r in rows], pa.string()) for f in FIELDS})
+    assert text_matches(query, table).to_pylist() == [query.score(row) > 0 for row in rows]
+
+
+def test_the_exact_match_finds_whole_tokens_in_order_across_folded_text():
+    rows = [
+        {"title": None, "description": "", "body": "NORTH—Korean  troops, seen"},
+        {"title": "", "description": "", "body": "north korean troopships"},
+        {"title": "", "description": "", "body": "northern korean troops"},
+        {"title": "Nörth Kóreaň TROOPS", "description": None, "body": None},
+    ]
+    table = pa.table({f: pa.array([r[f] for r in rows], pa.string()) for f in FIELDS})
+    assert text_matches(parse_text('"north korean troops"'), table).to_pylist() == [
+        True,
+        False,
+        False,
+        True,
+    ]
+    assert text_matches(parse_text('"nor* korean troop*"'), table).to_pylist() == [True] * 4
