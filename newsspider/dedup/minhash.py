@@ -299,7 +299,9 @@ class _OnePermutationSignature:
     Shrivastava 2017): one permutation splits the hash range into `num_perm` bins and each
     bin's smallest permuted hash is one signature value, so two sets agree on a bin with
     probability equal to their Jaccard similarity, as with `num_perm` permutations, at the
-    cost of one sort instead of `num_perm` passes (~10 µs a document instead of ~60).
+    cost of one pass instead of `num_perm` (~6 µs a document instead of ~60). The shingle
+    hashes are already spread uniformly (fmix64), so the permutation is a rotation by a
+    seeded offset: it keeps them sorted, and each bin's smallest is its first.
 
     An empty bin (short texts) takes the value of a donor bin chosen by a fixed pseudo-random
     sequence per bin, the first non-empty one; if the sequence runs out, the next non-empty
@@ -312,17 +314,19 @@ class _OnePermutationSignature:
     def __init__(self, params: NearDupParams) -> None:
         bins = params.num_perm
         generator = np.random.RandomState(params.seed)
-        self._a = _const(int(generator.randint(0, 1 << 31)) * 2 + 1, np.uint32)
-        self._b = _const(int(generator.randint(0, 1 << 32, dtype=np.uint64)), np.uint32)
+        offset = int(generator.randint(1, 1 << 32, dtype=np.uint64))
+        self._offset = _const(offset, np.uint32)
+        self._wraps_from = _const((1 << 32) - offset, np.uint32)  # these wrap around to 0
         self._lower = ((np.arange(bins, dtype=_U64) << _U64(32)) // _U64(bins)).astype(np.uint32)
         self._donors = generator.randint(0, bins, (self._ATTEMPTS, bins)).astype(np.intp)
 
     def __call__(self, shingles: np.ndarray) -> np.ndarray:
+        """The signature of sorted unique shingle hashes (as `shingle_hashes` gives them)."""
         if len(shingles) == 0:
             return np.full(len(self._lower), _UINT32_MAX, dtype=np.uint32)
-        permuted = shingles * self._a
-        permuted += self._b
-        permuted.sort()
+        wrapped = shingles.searchsorted(self._wraps_from)
+        permuted = np.concatenate((shingles[wrapped:], shingles[:wrapped]))
+        permuted += self._offset
         starts = permuted.searchsorted(self._lower)
         ends = np.empty_like(starts)
         ends[:-1] = starts[1:]

@@ -96,19 +96,19 @@ def test_similarity_is_jaccard_and_containment_of_the_smaller_set():
 
 
 def reference_oph32_signature(shingles: list[int], params: NearDupParams) -> list[int]:
-    """One permutation hashing with optimal densification, as the scheme states it: one affine
-    permutation, `num_perm` equal ranges of its values, each range's smallest value; an empty
-    range takes the first non-empty of its 32 drawn donors, else the next non-empty range."""
+    """One permutation hashing with optimal densification, as the scheme states it: the hashes
+    rotated by a drawn offset, `num_perm` equal ranges of their values, each range's smallest
+    value; an empty range takes the first non-empty of its 32 drawn donors, else the next
+    non-empty range."""
     bins = params.num_perm
     draw = np.random.RandomState(params.seed)
-    a = int(draw.randint(0, 1 << 31)) * 2 + 1
-    b = int(draw.randint(0, 1 << 32, dtype=np.uint64))
+    offset = int(draw.randint(1, 1 << 32, dtype=np.uint64))
     donors = draw.randint(0, bins, (32, bins)).tolist()
     if not shingles:
         return [0xFFFFFFFF] * bins
     lower = [j * (1 << 32) // bins for j in range(bins)]
     smallest: list[int | None] = [None] * bins
-    for value in sorted((a * h + b) % (1 << 32) for h in shingles):
+    for value in sorted((h + offset) % (1 << 32) for h in shingles):
         j = bisect.bisect_right(lower, value) - 1
         if smallest[j] is None:
             smallest[j] = value
