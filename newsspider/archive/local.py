@@ -75,12 +75,17 @@ class LocalStore:
         base = self.root / prefix.rsplit("/", 1)[0] if "/" in prefix else self.root
         if not base.is_dir():
             return
-        keys = (
-            path.relative_to(self.root).as_posix()
-            for path in base.rglob("*")
-            if path.is_file() and not path.name.startswith(_TMP_PREFIX)
-        )
-        yield from sorted(key for key in keys if key.startswith(prefix))
+        keys = []
+        # os.walk reads each folder once, file types included: no stat per file
+        for folder, _, names in os.walk(base):
+            relative = Path(folder).relative_to(self.root).as_posix()
+            stem = "" if relative == "." else relative + "/"
+            keys.extend(
+                stem + name
+                for name in names
+                if not name.startswith(_TMP_PREFIX) and (stem + name).startswith(prefix)
+            )
+        yield from sorted(keys)
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)

@@ -176,14 +176,17 @@ class Archive:
         """
         sql_engine.check_read_only(statement)
         manifests = self.snapshots()
-        articles = article_files(manifests, TimeWindow())
-        raw_index = raw_index_files(manifests)
+        # a view the statement does not name cannot be read: it stays empty (its files are
+        # neither fetched nor opened)
+        named = sql_engine.views_named(statement)
+        articles = article_files(manifests, TimeWindow()) if "articles" in named else []
+        raw_index = raw_index_files(manifests) if "raw_index" in named else []
         with self._paths(articles) as article_paths, self._paths(raw_index) as raw_paths:
             return sql_engine.run_read_only(
                 statement,
                 articles=article_paths,
                 raw_index=raw_paths,
-                snapshots=snapshots_table(manifests),
+                snapshots=snapshots_table(manifests if "snapshots" in named else []),
             )
 
     def ensure_sealed(self) -> None:

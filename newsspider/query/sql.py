@@ -28,6 +28,13 @@ ALLOWED_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 VIEWS = ("articles", "snapshots", "raw_index")
 
 
+def views_named(statement: str) -> set[str]:
+    """The views whose name occurs in `statement` (in any case, quoted or not): a superset of
+    those it reads."""
+    lowered = statement.lower()
+    return {view for view in VIEWS if view in lowered}
+
+
 def connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that works offline: no extension is installed or loaded on demand."""
     db = duckdb.connect(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from newsspider.archive.store import StoreError
 from newsspider.query.api import QueryError
 from newsspider.query.sql import connect
 
@@ -87,3 +88,13 @@ def test_connections_never_install_or_load_extensions():
             "autoinstall_known_extensions": "false",
             "autoload_known_extensions": "false",
         }
+
+
+def test_only_the_views_a_statement_names_open_their_files(sealed):
+    """A sealed file gone missing breaks the statements that read `articles`, in any spelling
+    of the name, and no other: the files of a view the statement does not name stay shut."""
+    next((sealed.root / "articles").rglob("*.parquet")).unlink()
+    assert sealed.archive.sql("SELECT count(*) AS n FROM snapshots").to_pylist() == [{"n": 3}]
+    for statement in ("SELECT count(*) FROM articles", 'SELECT count(*) FROM "Articles"'):
+        with pytest.raises(StoreError, match="is missing"):
+            sealed.archive.sql(statement)
