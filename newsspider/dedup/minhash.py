@@ -368,8 +368,8 @@ class Sketcher:
             raise ValueError(f"shingle_words and rows must be in 1..{len(_MIX) - 1}")
         self.params = params
         self.fingerprint = params.fingerprint
+        #: shingle hashes -> the MinHash values (uint32, one per permutation or bin)
         self.signature = _SIGNATURES[params.scheme](params)
-        """The MinHash values (uint32, one per permutation or bin) of a set of shingle hashes."""
         self._row_mix = np.array(_MIX[: params.rows], dtype=_U64)
         self._band_mix = np.arange(params.bands, dtype=_U64) * _MIX[-1]
 
