@@ -9,8 +9,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -U pip
 
-# Installed from pyproject.toml, pinned by requirements.lock (pip constraints).
-$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+# Installed from pyproject.toml, pinned by requirements.lock (pip constraints); the compiled
+# kernels are rebuilt when their source changes.
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock setup.py newsspider/dedup/kernels.pyx
 	$(BIN)/pip install -q -c requirements.lock -e .
 	touch $@
 

@@ -1,15 +1,16 @@
 """The near-duplicate index's band keys in RAM: band key -> document rows, as compact arrays.
 
-A lookup must cost a handful of array operations at any size, and an insert must stay cheap:
+A lookup must cost a few compiled scans at any size, and an insert must stay cheap:
 SQLite (or a Python dict) for 40 random band keys per document costs more than the MinHash.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import NamedTuple
 
 import numpy as np
+
+from newsspider.dedup import kernels
 
 
 class _Run(NamedTuple):
@@ -20,25 +21,18 @@ class _Run(NamedTuple):
     keys: np.ndarray  # uint64, sorted
     rows: np.ndarray  # uint32
     starts: np.ndarray  # uint32, one per bucket and one past the end
-    ends: np.ndarray  # starts[1:]
-    shift: np.ndarray  # 0-d uint64: 64 - bits of the bucket number
+    shift: int  # 64 - bits of the bucket number
 
 
 def _run(keys: np.ndarray, rows: np.ndarray) -> _Run:
     """The run of sorted `keys`, with 16 to 32 entries a bucket (at most 0.25 bytes an
     entry): fewer would cost more RAM, more would cost lookups more comparisons."""
     bits = max(1, (len(keys) // 16).bit_length() - 1)
-    shift = np.array(64 - bits, dtype=np.uint64)
+    shift = 64 - bits
     starts = np.empty((1 << bits) + 1, dtype=np.uint32)
-    starts[:-1] = keys.searchsorted(np.arange(1 << bits, dtype=np.uint64) << shift)
+    starts[:-1] = keys.searchsorted(np.arange(1 << bits, dtype=np.uint64) << np.uint64(shift))
     starts[-1] = len(keys)
-    return _Run(keys, rows, starts, starts[1:], shift)
-
-
-def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """The indices of the ranges [start, start + size), one after the other."""
-    ends = sizes.cumsum()
-    return np.repeat(starts - ends + sizes, sizes) + np.arange(ends[-1])
+    return _Run(keys, rows, starts, shift)
 
 
 class BandTable:
@@ -46,8 +40,8 @@ class BandTable:
     at most 0.25 for the runs' directories.
 
     Shaped like a log-structured merge tree, so that adding stays cheap at any size and a
-    lookup costs a handful of array operations: the latest documents' keys sit in a small
-    matrix (one row a document, one column a band, all compared at once); a full matrix
+    lookup costs one compiled scan per run (`kernels.py`): the latest documents' keys sit in
+    a small matrix (one row a document, one column a band); a full matrix
     becomes a sorted run (uint64 keys, uint32 rows, a bucket directory: `_Run`); a run is
     merged into its older neighbour while that is less than `fanout` times larger, so runs
     shrink geometrically (a few of them) and each entry is copied a few times. A merge
@@ -88,24 +82,17 @@ class BandTable:
         keys = keys.view(np.uint64)
         parts = []
         if self._recent:
-            shared = (self._recent_keys[: self._recent] == keys).ravel().nonzero()[0]
-            if len(shared):
-                parts.append(self._recent_rows.take(shared // keys.size))
-        for run in self._runs:
-            buckets = keys >> run.shift
-            first = run.starts.take(buckets).astype(np.intp)
-            sizes = run.ends.take(buckets) - first
-            at = _ranges(first, sizes)
-            found = at.compress(run.keys.take(at) == keys.repeat(sizes))
-            if len(found):
-                parts.append(run.rows.take(found))
-        if not parts:
+            parts.append(
+                kernels.matrix_rows(self._recent_keys, self._recent_rows, self._recent, keys)
+            )
+        parts += [
+            kernels.run_rows(keys, run.keys, run.rows, run.starts, run.shift) for run in self._runs
+        ]
+        rows = np.concatenate(parts) if len(parts) > 1 else parts[0] if parts else None
+        if rows is None or len(rows) == 0:
             return []
-        rows = np.concatenate(parts) if len(parts) > 1 else parts[0]
         rows.sort()
-        # counted in row order, which the stable sort keeps among equal counts
-        counts = Counter(rows.tolist())
-        return sorted(counts, key=counts.__getitem__, reverse=True)[:limit]
+        return kernels.most_shared(rows, limit).tolist()
 
     def drop_rows_below(self, row: int) -> None:
         self._seal_recent()

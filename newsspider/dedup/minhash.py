@@ -6,13 +6,12 @@ key per LSH band (to find candidates). `Sketcher(params).sketch(text)` is a pure
 the text and the parameters, so sketches can be made in other processes and sent (pickled,
 ~2.7 KB for 600 words) to the process that owns the index.
 
-Speed comes from hashing a document in bulk with numpy, in as few array operations as
-possible (each costs microseconds of overhead, whatever the size): one pass computes a
-polynomial hash of every word from the UTF-8 bytes, shingle hashes are mixed from consecutive
-word hashes. Two signature schemes, named in the parameters an index stores: "oph32" (the
-default) is one permutation hashing, one sort of the shingle hashes; "affine32", the scheme
-of indexes built before it, applies all permutations to all shingle hashes as one uint32
-matrix and equals ``datasketch.MinHash(num_perm, seed, scheme="affine32",
+Speed comes from compiled loops (`kernels.pyx`): one pass over the folded UTF-8 bytes hashes
+every word and mixes consecutive word hashes into shingle hashes. Two signature schemes,
+named in the parameters an index stores: "oph32" (the default) is one permutation hashing,
+one pass over the sorted shingle hashes; "affine32", the scheme of indexes built before it,
+applies all permutations to all shingle hashes as one uint32 matrix and equals
+``datasketch.MinHash(num_perm, seed, scheme="affine32",
 hashfunc=identity).update_batch(shingle_hashes)`` bit for bit (tested). Both, and the shingle
 hash, are pinned by tests: indexes persisted by earlier versions stay comparable.
 """
@@ -25,6 +24,8 @@ import zlib
 from dataclasses import asdict, dataclass
 
 import numpy as np
+
+from newsspider.dedup import kernels
 
 #: Name of the shingle hash below; bump it whenever `shingle_hashes` would return other values.
 SHINGLE_HASH = "wordpoly64-fmix64-hi32/v1"
@@ -61,6 +62,7 @@ _MIX = tuple(
     )
 )
 _MIX_ARRAY = np.array(_MIX, dtype=_U64)
+_BASE_U64 = _U64(_BASE)
 _SIGNATURE_CHUNK = 4096  # shingles per permutation block: bounds the temporary matrix
 
 
@@ -137,31 +139,8 @@ def _const(value: int, dtype: type) -> np.ndarray:
     return np.array(value, dtype=dtype)
 
 
-_ZERO, _ONE = _const(0, np.uint8), _const(1, np.intp)
 _SHIFT_13, _SHIFT_16 = _const(13, np.uint32), _const(16, np.uint32)
 _MUL32_1, _MUL32_2 = _const(0x85EBCA6B, np.uint32), _const(0xC2B2AE35, np.uint32)
-_SHIFT_32, _SHIFT_33 = _const(32, _U64), _const(33, _U64)
-_MUL64_1, _MUL64_2 = _const(0xFF51AFD7ED558CCD, _U64), _const(0xC4CEB9FE1A85EC53, _U64)
-
-
-def _fmix64(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finalizer (spreads structured values over all bits), in place."""
-    h ^= h >> _SHIFT_33
-    h *= _MUL64_1
-    h ^= h >> _SHIFT_33
-    h *= _MUL64_2
-    h ^= h >> _SHIFT_33
-    return h
-
-
-def _fmix64_high32(h: np.ndarray) -> np.ndarray:
-    """The top 32 bits of `_fmix64(h)` (its last step cannot change them), clobbering h."""
-    h ^= h >> _SHIFT_33
-    h *= _MUL64_1
-    h ^= h >> _SHIFT_33
-    h *= _MUL64_2
-    h >>= _SHIFT_32
-    return h.astype(np.uint32)
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
@@ -172,31 +151,6 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
     h *= _MUL32_2
     h ^= h >> _SHIFT_16
     return h
-
-
-class _Powers:
-    """Powers of the polynomial base and of its inverse modulo 2**64, grown on demand."""
-
-    def __init__(self) -> None:
-        self.forward = np.ones(0, dtype=_U64)
-        self.inverse = np.ones(0, dtype=_U64)
-
-    def ensure(self, n: int) -> None:
-        if len(self.forward) >= n:
-            return
-        size = max(n, 2 * len(self.forward), 1 << 14)
-        self.forward = _power_series(_BASE, size)
-        self.inverse = _power_series(pow(_BASE, -1, 1 << 64), size)
-
-
-def _power_series(base: int, size: int) -> np.ndarray:
-    series = np.empty(size, dtype=_U64)
-    series[0] = 1
-    np.cumprod(np.full(size - 1, base, dtype=_U64), out=series[1:])
-    return series
-
-
-_POWERS = _Powers()
 
 
 def _blank_punctuation(raw: bytes, latin1: re.Pattern[bytes]) -> bytes:
@@ -226,39 +180,16 @@ def shingle_hashes(text: str, words: int) -> np.ndarray:
     is one shingle. Stable across processes and machines (no Python `hash`).
     """
     chars = np.frombuffer(_folded_bytes(text), dtype=np.uint8)
-    letter = chars != _ZERO
-    starts = np.flatnonzero(letter[1:] > letter[:-1])
-    if len(starts) == 0:
-        return np.empty(0, dtype=np.uint32)
-    starts += _ONE
-    _POWERS.ensure(len(chars))
-    # hash(word) = sum(c_j * B**(j - start)): the weighted bytes from one word's start to the
-    # next (separators weigh zero), shifted back by B**-start.
-    word_hashes = np.add.reduceat(chars * _POWERS.forward[: len(chars)], starts)
-    word_hashes *= _POWERS.inverse[starts]
-    word_hashes = _fmix64(word_hashes)
-    # shingle i mixes words i..i+k-1 (k = words, or all if fewer): sum over j < k of
-    # word[i + j] * MIX[j], wrapping like all uint64 arithmetic; one sliding dot product
-    mixed = np.correlate(word_hashes, _MIX_ARRAY[: min(words, len(word_hashes))])
-    hashes = _fmix64_high32(mixed)
-    hashes.sort()
-    keep = np.empty(len(hashes), dtype=bool)
-    keep[0] = True
-    np.not_equal(hashes[1:], hashes[:-1], out=keep[1:])
-    return hashes[keep]
+    hashes = kernels.word_shingle_hashes(chars, words, _BASE_U64, _MIX_ARRAY)
+    hashes.sort()  # numpy sorts with SIMD: faster than a plain compiled sort
+    return hashes[: kernels.unique_sorted(hashes)]
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """Exact (Jaccard, containment of the smaller set) of two sorted unique hash arrays.
-
-    Counted as the equal neighbours in both sorted together: a stable sort (timsort) of two
-    sorted runs is one linear merge, faster than a binary search of one in the other (a
-    branch mispredicted at every step) and three times faster than the default sort."""
+    """Exact (Jaccard, containment of the smaller set) of two sorted unique hash arrays."""
     if len(a) == 0 or len(b) == 0:
         return 0.0, 0.0
-    both = np.concatenate((a, b))
-    both.sort(kind="stable")
-    common = int(np.count_nonzero(both[1:] == both[:-1]))
+    common = kernels.common_count(a, b)
     return common / (len(a) + len(b) - common), common / min(len(a), len(b))
 
 
@@ -315,8 +246,8 @@ class _OnePermutationSignature:
         bins = params.num_perm
         generator = np.random.RandomState(params.seed)
         offset = int(generator.randint(1, 1 << 32, dtype=np.uint64))
-        self._offset = _const(offset, np.uint32)
-        self._wraps_from = _const((1 << 32) - offset, np.uint32)  # these wrap around to 0
+        self._offset = offset
+        self._wraps_from = np.uint32((1 << 32) - offset)  # these wrap around to 0
         self._lower = ((np.arange(bins, dtype=_U64) << _U64(32)) // _U64(bins)).astype(np.uint32)
         self._donors = generator.randint(0, bins, (self._ATTEMPTS, bins)).astype(np.intp)
 
@@ -324,30 +255,9 @@ class _OnePermutationSignature:
         """The signature of sorted unique shingle hashes (as `shingle_hashes` gives them)."""
         if len(shingles) == 0:
             return np.full(len(self._lower), _UINT32_MAX, dtype=np.uint32)
-        wrapped = shingles.searchsorted(self._wraps_from)
-        permuted = np.concatenate((shingles[wrapped:], shingles[:wrapped]))
-        permuted += self._offset
-        starts = permuted.searchsorted(self._lower)
-        ends = np.empty_like(starts)
-        ends[:-1] = starts[1:]
-        ends[-1] = len(permuted)
-        filled = starts < ends
-        values = permuted.take(starts, mode="clip")
-        if not filled.all():
-            self._densify(values, filled)
-        return values
-
-    def _densify(self, values: np.ndarray, filled: np.ndarray) -> None:
-        pending = np.flatnonzero(~filled)
-        for donors in self._donors:
-            donor = donors.take(pending)
-            found = filled.take(donor)
-            values[pending[found]] = values.take(donor[found])
-            pending = pending[~found]
-            if len(pending) == 0:
-                return
-        full = np.flatnonzero(filled)
-        values[pending] = values.take(full.take(full.searchsorted(pending), mode="wrap"))
+        return kernels.one_permutation_signature(
+            shingles, self._offset, self._wraps_from, self._lower, self._donors
+        )
 
 
 #: Signature schemes by the name `NearDupParams.scheme` stores with an index.
@@ -375,9 +285,7 @@ class Sketcher:
 
     def band_keys(self, signature: np.ndarray) -> np.ndarray:
         """One 64-bit key per band (band number mixed in), signed for SQLite INTEGER."""
-        keys = np.dot(signature.reshape(self.params.bands, self.params.rows), self._row_mix)
-        keys += self._band_mix
-        return _fmix64(keys).view(np.int64)
+        return kernels.band_keys(signature, self.params.rows, self._row_mix, self._band_mix)
 
     def sketch(self, text: str) -> Sketch:
         shingles = shingle_hashes(text, self.params.shingle_words)

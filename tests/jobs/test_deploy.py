@@ -109,6 +109,22 @@ def test_dockerfile_final_stage_is_slim_non_root_and_has_no_build_tools():
     assert any("-c requirements.lock" in line for stage in stages[:-1] for line in stage)
 
 
+def test_docker_build_context_holds_every_file_the_build_stage_copies():
+    """The context keeps only what .dockerignore lets in: a file the build copies (setup.py,
+    which compiles the kernels) must be let in, and built artefacts must stay out."""
+    ignore = (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8").splitlines()
+    let_in = {line[1:].rstrip("/") for line in ignore if line.startswith("!")}
+    copied = {
+        source.rstrip("/")
+        for stage in dockerfile_stages()[:-1]
+        for line in stage
+        if line.startswith("COPY ") and "--from" not in line
+        for source in line.split()[1:-1]
+    }
+    assert "setup.py" in copied and copied <= let_in
+    assert {"**/*.so", "newsspider/dedup/kernels.c"} <= set(ignore)
+
+
 def test_kubernetes_runs_one_scheduler_with_a_liveness_probe_and_a_cronjob_for_run():
     (deployment,) = load_yaml("k8s/serve-deployment.yaml")
     assert deployment["spec"]["replicas"] == 1
