@@ -79,20 +79,14 @@ class BandTable:
 
     def ranked(self, keys: np.ndarray, limit: int) -> list[int]:
         """Up to `limit` rows sharing band keys with `keys`: most shared first, then oldest."""
-        keys = keys.view(np.uint64)
-        parts = []
-        if self._recent:
-            parts.append(
-                kernels.matrix_rows(self._recent_keys, self._recent_rows, self._recent, keys)
-            )
-        parts += [
-            kernels.run_rows(keys, run.keys, run.rows, run.starts, run.shift) for run in self._runs
-        ]
-        rows = np.concatenate(parts) if len(parts) > 1 else parts[0] if parts else None
-        if rows is None or len(rows) == 0:
-            return []
-        rows.sort()
-        return kernels.most_shared(rows, limit).tolist()
+        return kernels.ranked_rows(
+            keys.view(np.uint64),
+            self._recent_keys,
+            self._recent_rows,
+            self._recent,
+            self._runs,
+            limit,
+        )
 
     def drop_rows_below(self, row: int) -> None:
         self._seal_recent()

@@ -11,7 +11,8 @@ Arguments are C-contiguous arrays; read-only ones (made from bytes) are accepted
 
 import numpy as np
 
-from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdint cimport uint8_t, uint32_t, uint64_t
+from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 
 
 cdef inline uint64_t _fmix64_high(uint64_t h) noexcept nogil:
@@ -29,23 +30,24 @@ cdef inline uint64_t _fmix64(uint64_t h) noexcept nogil:
     return h ^ (h >> 33)
 
 
-def word_shingle_hashes(const uint8_t[::1] chars, Py_ssize_t words, uint64_t base,
-                        const uint64_t[::1] mix):
-    """The 32-bit hash of every `words`-word shingle of folded text, in text order.
+def word_shingle_hashes(const uint8_t[::1] text, const uint8_t[::1] fold, Py_ssize_t words,
+                        uint64_t base, const uint64_t[::1] mix):
+    """The 32-bit hash of every `words`-word shingle of a text, in text order.
 
-    `chars`: the folded UTF-8 bytes, separators zero. A word's hash is the polynomial
-    sum(byte_j * base**j) mod 2**64, finalized by fmix64; shingle i mixes the hashes of words
-    i..i+k-1 as sum(word[i + j] * mix[j]) (k = `words`, or all words if fewer), finalized, top
-    32 bits. A text with fewer words than a shingle is one shingle; without words, none.
+    `text`: UTF-8 bytes, each mapped through the 256-byte table `fold` (zero: a separator).
+    A word's hash is the polynomial sum(byte_j * base**j) mod 2**64 of its folded bytes,
+    finalized by fmix64; shingle i mixes the hashes of words i..i+k-1 as
+    sum(word[i + j] * mix[j]) (k = `words`, or all words if fewer), finalized, top 32 bits.
+    A text with fewer words than a shingle is one shingle; without words, none.
     """
-    cdef Py_ssize_t n = chars.shape[0], count = 0, i, j, k
+    cdef Py_ssize_t n = text.shape[0], count = 0, i, j, k
     word_array = np.empty(n // 2 + 1, dtype=np.uint64)
     cdef uint64_t[::1] hashes = word_array
     cdef uint64_t h = 0, power = 1, mixed
     cdef uint8_t c, previous = 0
     with nogil:
         for i in range(n):
-            c = chars[i]
+            c = fold[text[i]]
             if c != 0:
                 if previous == 0:
                     if count:
@@ -174,61 +176,103 @@ def common_count(const uint32_t[::1] a, const uint32_t[::1] b):
     return common
 
 
-def matrix_rows(const uint64_t[:, ::1] matrix, const uint32_t[::1] rows, Py_ssize_t count,
-                const uint64_t[::1] keys):
-    """The row of each of the first `count` documents of `matrix` (one row a document, one
-    column a band) once for every band key it shares with `keys` (same column)."""
-    cdef Py_ssize_t bands = keys.shape[0], d, b, n = 0
-    found_array = np.empty(count * bands, dtype=np.uint32)
-    cdef uint32_t[::1] found = found_array
-    for d in range(count):
-        for b in range(bands):
-            if matrix[d, b] == keys[b]:
-                found[n] = rows[d]
-                n += 1
-    return found_array[:n]
+cdef struct _Rows:
+    uint32_t *data
+    Py_ssize_t size
+    Py_ssize_t capacity
 
 
-def run_rows(const uint64_t[::1] keys, const uint64_t[::1] run_keys, const uint32_t[::1] rows,
-             const uint32_t[::1] starts, int shift):
-    """The rows of a sorted run's entries whose key is one of `keys`: each key's bucket (its
-    top bits, `key >> shift`) is read from `starts`, then scanned."""
-    cdef Py_ssize_t q, at, bucket, total = 0, n = 0
+cdef int _append(_Rows *found, uint32_t row) except -1 nogil:
+    cdef uint32_t *grown
+    if found.size == found.capacity:
+        grown = <uint32_t *>realloc(found.data, 2 * found.capacity * sizeof(uint32_t))
+        if grown == NULL:
+            with gil:
+                raise MemoryError()
+        found.data = grown
+        found.capacity *= 2
+    found.data[found.size] = row
+    found.size += 1
+    return 0
+
+
+cdef int _compare_rows(const void *a, const void *b) noexcept nogil:
+    cdef uint32_t x = (<const uint32_t *>a)[0], y = (<const uint32_t *>b)[0]
+    return (x > y) - (x < y)
+
+
+cdef int _run_matches(
+    const uint64_t[::1] keys, const uint64_t[::1] run_keys, const uint32_t[::1] rows,
+    const uint32_t[::1] starts, int shift, _Rows *found,
+) except -1 nogil:
+    """Append the rows of the run's entries whose key is one of `keys`: each key's bucket
+    (`key >> shift`) is searched for the first entry with that key, the equal ones after it
+    are taken."""
+    cdef Py_ssize_t q, bucket, low, high, middle
+    cdef uint64_t key
     for q in range(keys.shape[0]):
-        bucket = keys[q] >> shift
-        for at in range(starts[bucket], starts[bucket + 1]):
-            total += run_keys[at] == keys[q]
-    found_array = np.empty(total, dtype=np.uint32)
-    cdef uint32_t[::1] found = found_array
-    for q in range(keys.shape[0]):
-        bucket = keys[q] >> shift
-        for at in range(starts[bucket], starts[bucket + 1]):
-            if run_keys[at] == keys[q]:
-                found[n] = rows[at]
-                n += 1
-    return found_array
+        key = keys[q]
+        bucket = key >> shift
+        low = starts[bucket]
+        high = starts[bucket + 1]
+        while low < high:
+            middle = (low + high) // 2
+            if run_keys[middle] < key:
+                low = middle + 1
+            else:
+                high = middle
+        high = starts[bucket + 1]
+        while low < high and run_keys[low] == key:
+            _append(found, rows[low])
+            low += 1
+    return 0
 
 
-def most_shared(const uint32_t[::1] rows, Py_ssize_t limit):
-    """Up to `limit` distinct values of sorted `rows`, most frequent first, ties by smallest
-    value (a selection, not a sort: `limit` is small)."""
-    cdef Py_ssize_t n = 0, i, c, best, size = rows.shape[0]
-    distinct_array = np.empty(size, dtype=np.uint32)
-    count_array = np.zeros(size, dtype=np.int64)
-    cdef uint32_t[::1] distinct = distinct_array
-    cdef int64_t[::1] counts = count_array
-    for i in range(size):
-        if n == 0 or distinct[n - 1] != rows[i]:
-            distinct[n] = rows[i]
-            n += 1
-        counts[n - 1] += 1
-    chosen_array = np.empty(min(limit, n), dtype=np.uint32)
-    cdef uint32_t[::1] chosen = chosen_array
-    for c in range(chosen.shape[0]):
-        best = 0
-        for i in range(1, n):
-            if counts[i] > counts[best]:
-                best = i
-        chosen[c] = distinct[best]
-        counts[best] = 0
-    return chosen_array
+def ranked_rows(const uint64_t[::1] keys, const uint64_t[:, ::1] recent_keys,
+                const uint32_t[::1] recent_rows, Py_ssize_t recent, list runs,
+                Py_ssize_t limit):
+    """Up to `limit` rows sharing band keys with `keys`, most shared first, ties by
+    smallest row: from the first `recent` rows of the matrix `recent_keys` (one row a
+    document, one column a band) and from every run of `runs`, each a tuple (sorted keys,
+    rows, bucket starts, shift) as `bandtable._Run` holds them."""
+    cdef Py_ssize_t d, b, i, c, best, distinct = 0
+    cdef const uint64_t[::1] run_keys
+    cdef const uint32_t[::1] run_rows, starts
+    cdef _Rows found
+    found.capacity = 256
+    found.size = 0
+    found.data = <uint32_t *>malloc(found.capacity * sizeof(uint32_t))
+    if found.data == NULL:
+        raise MemoryError()
+    cdef Py_ssize_t *counts = NULL
+    try:
+        for d in range(recent):
+            for b in range(keys.shape[0]):
+                if recent_keys[d, b] == keys[b]:
+                    _append(&found, recent_rows[d])
+        for run in runs:
+            run_keys, run_rows, starts = run[0], run[1], run[2]
+            _run_matches(keys, run_keys, run_rows, starts, run[3], &found)
+        if found.size == 0:
+            return []
+        qsort(found.data, found.size, sizeof(uint32_t), _compare_rows)
+        counts = <Py_ssize_t *>calloc(found.size, sizeof(Py_ssize_t))
+        if counts == NULL:
+            raise MemoryError()
+        for i in range(found.size):  # distinct rows to the front, with their counts
+            if distinct == 0 or found.data[distinct - 1] != found.data[i]:
+                found.data[distinct] = found.data[i]
+                distinct += 1
+            counts[distinct - 1] += 1
+        chosen = []
+        for c in range(min(limit, distinct)):  # a selection, not a sort: limit is small
+            best = 0
+            for i in range(1, distinct):
+                if counts[i] > counts[best]:
+                    best = i
+            chosen.append(found.data[best])
+            counts[best] = 0
+        return chosen
+    finally:
+        free(found.data)
+        free(counts)

@@ -159,8 +159,9 @@ def _blank_punctuation(raw: bytes, latin1: re.Pattern[bytes]) -> bytes:
     return latin1.sub(b" ", raw) if b"\xc2" in raw else raw
 
 
-def _folded_bytes(text: str) -> bytes:
-    """The text case-folded, punctuation blanked, separators zero, as UTF-8 after a zero.
+def _case_folded_utf8(text: str) -> bytes:
+    """The text as UTF-8, case-folded but for ASCII letters, punctuation blanked; the
+    kernel maps every byte through `_FOLD` (ASCII letters to lower case, separators zero).
 
     Most English news text is ASCII but for typographic punctuation: blanking that first
     leaves ASCII, which `_FOLD` lower-cases, so the costlier `str.casefold` is skipped.
@@ -170,7 +171,7 @@ def _folded_bytes(text: str) -> bytes:
         raw = _blank_punctuation(raw, _LATIN1_PUNCTUATION_BUT_MICRO)
         if not raw.isascii():
             raw = _blank_punctuation(text.casefold().encode(), _LATIN1_PUNCTUATION)
-    return b"\0" + raw.translate(_FOLD)
+    return raw
 
 
 def shingle_hashes(text: str, words: int) -> np.ndarray:
@@ -179,8 +180,9 @@ def shingle_hashes(text: str, words: int) -> np.ndarray:
     Folding: case, punctuation and white space do not count; a text shorter than one shingle
     is one shingle. Stable across processes and machines (no Python `hash`).
     """
-    chars = np.frombuffer(_folded_bytes(text), dtype=np.uint8)
-    hashes = kernels.word_shingle_hashes(chars, words, _BASE_U64, _MIX_ARRAY)
+    hashes = kernels.word_shingle_hashes(
+        _case_folded_utf8(text), _FOLD, words, _BASE_U64, _MIX_ARRAY
+    )
     hashes.sort()  # numpy sorts with SIMD: faster than a plain compiled sort
     return hashes[: kernels.unique_sorted(hashes)]
 

@@ -2,8 +2,9 @@
 
 MinHash LSH band keys (`minhash.py`) find *candidates*; each candidate is then *confirmed*
 with the exact Jaccard and containment of the two shingle sets, which are persisted beside
-the index. SQLite keeps the documents on disk and their band keys in RAM; Redis is queried
-in place. Either index takes a `Sketch` made elsewhere (a worker process) instead of the text.
+the index. SQLite keeps the documents on disk (their shingles in a `ShingleLog`) and their
+band keys in RAM; Redis is queried in place. Either index takes a `Sketch` made elsewhere (a
+worker process) instead of the text.
 
 The scheme and parameters are stored with each index; opening an index with other parameters
 is refused, because signatures and band keys of different schemes cannot be compared.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -34,6 +36,7 @@ from newsspider.dedup.minhash import (
     shingle_hashes,
     similarity,
 )
+from newsspider.dedup.shinglelog import ShingleLog
 from newsspider.sqlitedb import connect_wal
 
 __all__ = [
@@ -97,6 +100,14 @@ class NearDupIndex(Protocol):
     def close(self) -> None: ...
 
 
+def confirmed(a: np.ndarray, b: np.ndarray, params: NearDupParams) -> tuple[float, float] | None:
+    """(Jaccard, containment) of two shingle sets if either reaches its bar, else None."""
+    jaccard, containment = similarity(a, b)
+    if jaccard >= params.min_jaccard or containment >= params.min_containment:
+        return jaccard, containment
+    return None
+
+
 def best_match(
     sketch: Sketch, candidates: Iterable[Candidate], params: NearDupParams
 ) -> Match | None:
@@ -104,9 +115,8 @@ def best_match(
     whose exact Jaccard or containment reaches the bar, as a `Match`; None if none does.
     The candidates after it are not compared."""
     for candidate in candidates:
-        jaccard, containment = similarity(sketch.shingles, candidate.shingles)
-        if jaccard >= params.min_jaccard or containment >= params.min_containment:
-            return Match(candidate.group_id, candidate.doc_id, jaccard, containment)
+        if scores := confirmed(sketch.shingles, candidate.shingles, params):
+            return Match(candidate.group_id, candidate.doc_id, *scores)
     return None
 
 
@@ -146,9 +156,8 @@ class _SketchSource:
         return self._sketcher.sketch(text)
 
 
-_SQLITE_SCHEMA = """
-CREATE TABLE IF NOT EXISTS neardup_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS neardup_docs (
+_DOCS_TABLE = """
+CREATE TABLE IF NOT EXISTS {name} (
     id INTEGER PRIMARY KEY,
     doc_id TEXT NOT NULL UNIQUE,
     group_id TEXT NOT NULL,
@@ -157,9 +166,14 @@ CREATE TABLE IF NOT EXISTS neardup_docs (
     containment REAL,
     added_at REAL NOT NULL,
     band_keys BLOB NOT NULL,
-    shingles BLOB NOT NULL
+    shingles_at INTEGER NOT NULL,  -- position in the ShingleLog
+    shingle_count INTEGER NOT NULL
 );
 """
+_SQLITE_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS neardup_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    + _DOCS_TABLE.format(name="neardup_docs")
+)
 _PARAMS_QUERY = "SELECT value FROM neardup_meta WHERE key = 'params'"
 _ROW_LIMIT = 1 << 32  # rows are held as uint32 in RAM
 _REDIS_PREFIX = "newsspider:neardup:"
@@ -173,14 +187,15 @@ def _stored_match(row: tuple) -> Match | None:
 
 
 class SqliteNearDupIndex:
-    """Embedded default: one writer process; documents persisted in SQLite (WAL), band keys
-    held in RAM (`BandTable`: ~12.2 bytes a band key, ~490 a document; loading 1M documents
-    takes seconds), because querying and inserting 40 random band keys in SQLite cost more
-    than the whole MinHash.
+    """Embedded default: one writer process; documents persisted in SQLite (WAL), their
+    shingles in a `ShingleLog` beside it (`<file>-shingles/`), band keys held in RAM
+    (`BandTable`: ~12.2 bytes a band key, plus 12 bytes a document for where its shingles
+    are: ~500 a document; loading 1M documents takes seconds), because querying and
+    inserting 40 random band keys in SQLite cost more than the whole MinHash.
 
     The latest `recent_docs` documents are also kept in RAM (~2.3 KB each): syndicated copies
-    mostly arrive within minutes of each other, so most candidates are read from there, not
-    from SQLite (a query per candidate costs more than its exact check).
+    mostly arrive within minutes of each other, so most candidates are found there. Others
+    are read from the log, and only a confirmed one's group from SQLite.
 
     Writes are grouped into one transaction, committed by `flush()` (and `close()`), after
     `commit_every` documents or once the transaction is `commit_seconds` old. A crash loses
@@ -207,15 +222,19 @@ class SqliteNearDupIndex:
         self._pending = 0
         self._began = 0.0
         self._db = connect_wal(self.path)
-        # rows are ~2.7 KB: checkpoint (and fsync) every 64 MB of WAL, not every 4 MB
-        self._db.execute("PRAGMA wal_autocheckpoint = 16384")
+        self._db.execute("PRAGMA wal_autocheckpoint = 16384")  # fsync every 64 MB, not 4
+        self._shingles = ShingleLog(self.path.with_name(f"{self.path.name}-shingles"))
         try:
             self.params = self._open_params(params)
         except NearDupParamsMismatch:
-            self._db.close()
+            self.close()
             raise
         self._sketch = _SketchSource(self.params)
         self._bands = BandTable(self.params.bands)
+        # where each document's shingles are in the log, by row - _first_row (0 count: none)
+        self._first_row = 0
+        self._positions = array("Q")
+        self._counts = array("I")
         self._recent: dict[int, tuple[float, Candidate]] = {}
         self._recent_limit = recent_docs
         self._load()
@@ -223,6 +242,9 @@ class SqliteNearDupIndex:
     def _open_params(self, params: NearDupParams | None) -> NearDupParams:
         """The stored parameters; on a new file, create the tables and store `params`."""
         self._db.executescript(_SQLITE_SCHEMA)
+        columns = {column[1] for column in self._db.execute("PRAGMA table_info(neardup_docs)")}
+        if "shingles" in columns:
+            self._move_shingles_to_log()
         row = self._db.execute(_PARAMS_QUERY).fetchone()
         if row is None:
             with self._db:
@@ -237,11 +259,40 @@ class SqliteNearDupIndex:
                     return chosen
         return _check_params(row[0], params, str(self.path))
 
+    def _move_shingles_to_log(self) -> None:
+        """Indexes written before the log kept the shingles in the table: move them (once,
+        in one transaction; bytes appended by an interrupted move are never referred to)."""
+        log.info("near-duplicate index %s: moving shingles to %s", self.path, self._shingles.folder)
+        fields = "id, doc_id, group_id, duplicate_of, similarity, containment, added_at, band_keys"
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(_DOCS_TABLE.format(name="neardup_docs_moved"))
+            cursor = self._db.execute(f"SELECT {fields}, shingles FROM neardup_docs ORDER BY id")
+            while batch := cursor.fetchmany(4096):
+                moved = []
+                for *values, blob in batch:
+                    shingles = np.frombuffer(blob, dtype=np.uint32)
+                    at = self._shingles.append(shingles) if len(shingles) else 0
+                    moved.append((*values, at, len(shingles)))
+                self._db.executemany(
+                    f"INSERT INTO neardup_docs_moved ({fields}, shingles_at, shingle_count) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    moved,
+                )
+            self._db.execute("DROP TABLE neardup_docs")
+            self._db.execute("ALTER TABLE neardup_docs_moved RENAME TO neardup_docs")
+
     def _load(self) -> None:
-        """Read every live document's band keys (one sequential scan, in batches)."""
+        """Read every live document's band keys and shingle position (one sequential scan,
+        in batches), and continue the log past every position the table refers to."""
+        last = self._db.execute(
+            "SELECT shingles_at, shingle_count FROM neardup_docs ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        if last:
+            self._shingles.continue_past(*last)
         cutoff = (self.clock() - self.ttl).timestamp()
         bands = self.params.bands
-        where = "WHERE added_at >= ? AND length(shingles) > 0"
+        where = "WHERE added_at >= ? AND shingle_count > 0"
         with self._db:
             self._db.execute("BEGIN")  # one snapshot for the count and the scan
             count = self._db.execute(
@@ -249,39 +300,65 @@ class SqliteNearDupIndex:
             ).fetchone()[0]
             keys = np.empty(count * bands, dtype=np.int64)
             rows = np.empty(count, dtype=np.uint32)
+            positions = np.empty(count, dtype=np.uint64)
+            counts = np.empty(count, dtype=np.uint32)
             cursor = self._db.execute(
-                f"SELECT id, band_keys FROM neardup_docs {where} ORDER BY id", (cutoff,)
+                f"SELECT id, band_keys, shingles_at, shingle_count FROM neardup_docs {where} "
+                "ORDER BY id",
+                (cutoff,),
             )
             done = 0
             while batch := cursor.fetchmany(4096):
-                ids, blobs = zip(*batch, strict=True)
+                ids, blobs, starts, lengths = zip(*batch, strict=True)
                 rows[done : done + len(ids)] = ids
+                positions[done : done + len(ids)] = starts
+                counts[done : done + len(ids)] = lengths
                 keys[done * bands : (done + len(ids)) * bands] = np.frombuffer(
                     b"".join(blobs), dtype=np.int64
                 )
                 done += len(ids)
         self._bands.load(keys[: done * bands], np.repeat(rows[:done], bands))
+        if done:
+            self._first_row = int(rows[0])
+            at = rows[:done] - rows[0]
+            span = np.zeros(int(at[-1]) + 1, dtype=np.uint64)
+            span[at] = positions[:done]
+            self._positions = array("Q", span.tobytes())
+            sizes = np.zeros(len(span), dtype=np.uint32)
+            sizes[at] = counts[:done]
+            self._counts = array("I", sizes.tobytes())
         log.info("near-duplicate index %s: %d documents loaded", self.path, done)
+
+    def _place(self, row: int, position: int, count: int) -> None:
+        """Note where `row`'s shingles are (rows come in increasing order)."""
+        if not self._positions:
+            self._first_row = row
+        gap = row - self._first_row - len(self._positions)
+        if gap:
+            self._positions.extend([0] * gap)
+            self._counts.extend([0] * gap)
+        self._positions.append(position)
+        self._counts.append(count)
 
     def find_or_add(self, doc_id: str, text: str, sketch: Sketch | None = None) -> Match | None:
         sketch = self._sketch(text, sketch)
         now = self.clock().timestamp()
         match = None
         if len(sketch.shingles):
-            ranked = self._bands.ranked(sketch.band_keys, self.params.max_candidates)
-            if ranked:
-                # the best ranked usually passes: read the others only if it does not
-                match = best_match(sketch, self._candidates(ranked[:1], now), self.params)
-                if match is None and len(ranked) > 1:
-                    match = best_match(sketch, self._candidates(ranked[1:], now), self.params)
+            cutoff = now - self.ttl.total_seconds()
+            for row in self._bands.ranked(sketch.band_keys, self.params.max_candidates):
+                if match := self._confirm(row, sketch.shingles, cutoff):
+                    break
         if not self._db.in_transaction:
             self._db.execute("BEGIN IMMEDIATE")
             self._began = time.monotonic()
         group_id = match.group_id if match else doc_id
+        count = len(sketch.shingles)
+        position = self._shingles.append(sketch.shingles) if count else 0
         cursor = self._db.execute(
             "INSERT INTO neardup_docs (doc_id, group_id, duplicate_of, similarity, containment,"
-            " added_at, band_keys, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (doc_id) DO NOTHING",
+            " added_at, band_keys, shingles_at, shingle_count)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (doc_id) DO NOTHING",
             (
                 doc_id,
                 group_id,
@@ -290,7 +367,8 @@ class SqliteNearDupIndex:
                 match and match.containment,
                 now,
                 sketch.band_keys.tobytes(),
-                sketch.shingles.tobytes(),
+                position,
+                count,
             ),
         )
         if cursor.rowcount == 0:  # indexed before: its first answer stands
@@ -300,10 +378,11 @@ class SqliteNearDupIndex:
                 (doc_id,),
             ).fetchone()
             return _stored_match(row)
-        if len(sketch.shingles):
+        if count:
             if cursor.lastrowid >= _ROW_LIMIT:
                 raise OverflowError(f"near-duplicate index {self.path}: row ids exhausted")
             self._bands.add(sketch.band_keys, cursor.lastrowid)
+            self._place(cursor.lastrowid, position, count)
             self._remember(cursor.lastrowid, now, Candidate(doc_id, group_id, sketch.shingles))
         self._pending += 1
         if (
@@ -318,26 +397,27 @@ class SqliteNearDupIndex:
         if len(self._recent) > self._recent_limit:
             del self._recent[next(iter(self._recent))]  # the oldest: dicts keep insertion order
 
-    def _candidates(self, rows: list[int], now: float) -> list[Candidate]:
-        """The live documents of `rows`, in that order: from RAM if recent, else from SQLite."""
-        cutoff = now - self.ttl.total_seconds()
-        found, missing = {}, []
-        for row in rows:
-            recent = self._recent.get(row)
-            if recent is None:
-                missing.append(row)
-            elif recent[0] >= cutoff:
-                found[row] = recent[1]
-        if missing:
-            found |= {
-                row: Candidate(doc_id, group_id, np.frombuffer(blob, dtype=np.uint32))
-                for row, doc_id, group_id, blob in self._db.execute(
-                    "SELECT id, doc_id, group_id, shingles FROM neardup_docs "
-                    f"WHERE id IN ({','.join('?' * len(missing))}) AND added_at >= ?",
-                    (*missing, cutoff),
-                )
-            }
-        return [found[row] for row in rows if row in found]
+    def _confirm(self, row: int, shingles: np.ndarray, cutoff: float) -> Match | None:
+        """The match with document `row` if it is live and close enough: compared from RAM
+        if recent, else from the log, and only then its group read from SQLite."""
+        recent = self._recent.get(row)
+        if recent is not None:
+            added_at, candidate = recent
+            if added_at < cutoff:
+                return None
+            scores = confirmed(shingles, candidate.shingles, self.params)
+            return scores and Match(candidate.group_id, candidate.doc_id, *scores)
+        at = row - self._first_row
+        if not 0 <= at < len(self._counts) or self._counts[at] == 0:
+            return None
+        other = self._shingles.read(self._positions[at], self._counts[at])
+        if other is None or not (scores := confirmed(shingles, other, self.params)):
+            return None
+        found = self._db.execute(
+            "SELECT group_id, doc_id FROM neardup_docs WHERE id = ? AND added_at >= ?",
+            (row, cutoff),
+        ).fetchone()
+        return found and Match(*found, *scores)
 
     def flush(self) -> None:
         """Commit the documents indexed since the last commit."""
@@ -346,7 +426,8 @@ class SqliteNearDupIndex:
         self._pending = 0
 
     def purge_expired(self) -> int:
-        """Forget documents older than the TTL, on disk and in RAM.
+        """Forget documents older than the TTL: rows on disk, band keys and positions in RAM,
+        and the log's files that hold only expired shingles.
 
         Rows are added in time order, so the expired ones are those before the first live
         one: finding it reads only the expired rows, and they go as one range of ids.
@@ -360,7 +441,14 @@ class SqliteNearDupIndex:
             ).fetchone()
             first = first[0] if first else _ROW_LIMIT
             docs = self._db.execute("DELETE FROM neardup_docs WHERE id < ?", (first,))
+            oldest = self._db.execute(
+                "SELECT shingles_at FROM neardup_docs WHERE shingle_count > 0 ORDER BY id LIMIT 1"
+            ).fetchone()
+        self._shingles.drop_before(oldest[0] if oldest else self._shingles.position)
         self._bands.drop_rows_below(first)
+        dropped = min(max(0, first - self._first_row), len(self._positions))
+        del self._positions[:dropped], self._counts[:dropped]
+        self._first_row += dropped
         self._recent = {row: kept for row, kept in self._recent.items() if row >= first}
         return docs.rowcount
 
@@ -373,13 +461,17 @@ class SqliteNearDupIndex:
             "docs": docs,
             "groups": groups,
             "band_entries": len(self._bands),
-            "ram_bytes": self._bands.nbytes(),
-            "bytes": size,
+            "ram_bytes": self._bands.nbytes()
+            + self._positions.itemsize * len(self._positions)
+            + self._counts.itemsize * len(self._counts),
+            "bytes": size + self._shingles.nbytes(),
         }
 
     def close(self) -> None:
-        self.flush()
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
         self._db.close()
+        self._shingles.close()
 
 
 class RedisNearDupIndex:

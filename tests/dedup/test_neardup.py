@@ -4,6 +4,7 @@ import importlib.util
 import itertools
 import pickle
 import sqlite3
+import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -343,6 +344,74 @@ def test_reopened_index_finds_documents_added_before(tmp_path):
     assert index.stats()["band_entries"] == 40
     assert index.find_or_add("copy", SYNDICATED).group_id == "wire"
     index.close()
+
+
+#: The table of indexes written before the shingle log: shingles in a column.
+TABLE_WITH_SHINGLES = """
+CREATE TABLE neardup_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE neardup_docs (
+    id INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL UNIQUE,
+    group_id TEXT NOT NULL,
+    duplicate_of TEXT,
+    similarity REAL,
+    containment REAL,
+    added_at REAL NOT NULL,
+    band_keys BLOB NOT NULL,
+    shingles BLOB NOT NULL
+);
+"""
+
+
+def test_an_index_with_shingles_in_its_table_moves_them_to_the_log(tmp_path):
+    sketcher = Sketcher(NearDupParams())
+    db = sqlite3.connect(tmp_path / "nd.db")
+    db.executescript(TABLE_WITH_SHINGLES)
+    db.execute("INSERT INTO neardup_meta VALUES ('params', ?)", (NearDupParams().to_json(),))
+    for row, (doc_id, text) in enumerate([("empty", ""), ("wire", WIRE), ("other", SAME_TOPIC)]):
+        sketch = sketcher.sketch(text)
+        db.execute(
+            "INSERT INTO neardup_docs (id, doc_id, group_id, added_at, band_keys, shingles) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                row + 1,
+                doc_id,
+                doc_id,
+                time.time(),
+                sketch.band_keys.tobytes(),
+                sketch.shingles.tobytes(),
+            ),
+        )
+    db.commit()
+    db.close()
+    index = SqliteNearDupIndex(tmp_path / "nd.db", WEEK, recent_docs=0)
+    columns = {column[1] for column in index._db.execute("PRAGMA table_info(neardup_docs)")}
+    assert "shingles" not in columns and index.stats()["band_entries"] == 80
+    match = index.find_or_add("copy", SYNDICATED)
+    assert (match.group_id, match.duplicate_of) == ("wire", "wire")
+    index.close()
+    reopened = SqliteNearDupIndex(tmp_path / "nd.db", WEEK, recent_docs=0)
+    assert reopened.find_or_add("copy-2", SYNDICATED + " Extra.").group_id == "wire"
+    assert reopened.stats()["docs"] == 5
+    reopened.close()
+
+
+def test_shingles_lost_with_the_power_are_skipped_and_their_place_not_reused(tmp_path):
+    index = SqliteNearDupIndex(tmp_path / "nd.db", WEEK, recent_docs=0)
+    index.find_or_add("wire", WIRE)
+    index.close()
+    for segment in (tmp_path / "nd.db-shingles").iterdir():
+        segment.write_bytes(b"")  # the database kept its row, the log lost the data
+    index = SqliteNearDupIndex(tmp_path / "nd.db", WEEK, recent_docs=0)
+    assert index.find_or_add("copy", SYNDICATED) is None  # nothing to compare with: a group
+    assert index.find_or_add("copy-2", SYNDICATED + " Extra.").duplicate_of == "copy"
+    index.close()
+    db = sqlite3.connect(tmp_path / "nd.db")
+    (lost_at, lost_count), *later = db.execute(
+        "SELECT shingles_at, shingle_count FROM neardup_docs ORDER BY id"
+    ).fetchall()
+    db.close()
+    assert all(at >= lost_at + 4 * lost_count for at, _ in later)
 
 
 def test_index_params_are_those_an_index_was_built_with(tmp_path):
