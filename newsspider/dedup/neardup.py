@@ -281,6 +281,7 @@ class SqliteNearDupIndex:
                 )
             self._db.execute("DROP TABLE neardup_docs")
             self._db.execute("ALTER TABLE neardup_docs_moved RENAME TO neardup_docs")
+            self._shingles.flush()
 
     def _load(self) -> None:
         """Read every live document's band keys and shingle position (one sequential scan,
@@ -420,7 +421,8 @@ class SqliteNearDupIndex:
         return found and Match(*found, *scores)
 
     def flush(self) -> None:
-        """Commit the documents indexed since the last commit."""
+        """Commit the documents indexed since the last commit (their shingles first)."""
+        self._shingles.flush()
         if self._db.in_transaction:
             self._db.execute("COMMIT")
         self._pending = 0
@@ -468,8 +470,7 @@ class SqliteNearDupIndex:
         }
 
     def close(self) -> None:
-        if self._db.in_transaction:
-            self._db.execute("COMMIT")
+        self.flush()
         self._db.close()
         self._shingles.close()
 

@@ -2,8 +2,9 @@
 
 Confirming a candidate reads its shingle hashes (~2.3 KB for 600 words). As a SQLite column
 they cost ~17 µs a document to write (a 4 KB page each) and ~15-30 µs to read back (a query
-per candidate); here a write is one `os.write` and a read one `os.pread` at a position the
-index keeps in RAM, ~3 µs each.
+per candidate); here appends are buffered and written with one `os.pwrite` by `flush()`
+(which the index calls before each commit), and a read is one `os.pread` at a position the
+index keeps in RAM.
 
 A position addresses segment files of about `segment_bytes` each (named by their number), so
 expired documents go a whole file at a time. Positions only grow: after a crash or a power
@@ -23,7 +24,10 @@ _SUFFIX = ".u32"
 
 
 class ShingleLog:
-    """Append-only segment files of uint32 arrays in `folder`, read back by position."""
+    """Append-only segment files of uint32 arrays in `folder`, read back by position.
+
+    Appends stay in a buffer (readable) until `flush()`: flush before committing anything
+    that refers to them."""
 
     def __init__(self, folder: str | Path, segment_bytes: int = 1 << 28) -> None:
         """Open (or create) the log; appending continues past its last file."""
@@ -34,10 +38,12 @@ class ShingleLog:
         self._writer_segment = -1
         self._writer = -1
         self._position = 0
+        self._buffer = bytearray()
+        self._buffer_at = 0  # position of the buffer's first byte
         segments = self._segments()
         if segments:
             size = self._path(segments[-1]).stat().st_size
-            self.continue_past(segments[-1] * segment_bytes, size // 4)
+            self.continue_past(segments[-1] * segment_bytes, -(-size // 4))
 
     def _path(self, segment: int) -> Path:
         return self.folder / f"{segment:08d}{_SUFFIX}"
@@ -64,26 +70,43 @@ class ShingleLog:
     def continue_past(self, position: int, count: int) -> None:
         """Never append over the record of `count` values at `position` (one the database
         refers to, which a power loss may have cut from the file)."""
+        self.flush()  # the buffer holds contiguous bytes
         self._position = max(self._position, self._after(position, count))
 
     def append(self, values: np.ndarray) -> int:
-        """Write `values` (uint32) at the end; return their position."""
+        """Add `values` (uint32) at the end; return their position."""
         position = self._position
-        segment, offset = divmod(position, self.segment_bytes)
+        if self._buffer and position // self.segment_bytes != self._buffer_at // self.segment_bytes:
+            self.flush()  # the buffer holds one segment's bytes
+        if not self._buffer:
+            self._buffer_at = position
+        self._buffer += values.tobytes()
+        self._position = self._after(position, len(values))
+        return position
+
+    def flush(self) -> None:
+        """Write the buffered appends to their segment file."""
+        if not self._buffer:
+            return
+        segment, offset = divmod(self._buffer_at, self.segment_bytes)
         if segment != self._writer_segment:
             if self._writer >= 0:
                 os.close(self._writer)
             self._writer = os.open(self._path(segment), os.O_WRONLY | os.O_CREAT, 0o644)
             self._writer_segment = segment
-        data = values.tobytes()
-        written = os.pwrite(self._writer, data, offset)
+        data = memoryview(self._buffer)
+        written = 0
         while written < len(data):  # a short write (a full disk raises instead)
             written += os.pwrite(self._writer, data[written:], offset + written)
-        self._position = self._after(position, len(values))
-        return position
+        data.release()
+        self._buffer.clear()
 
     def read(self, position: int, count: int) -> np.ndarray | None:
         """The `count` values at `position`, or None if they are gone (deleted or lost)."""
+        size = 4 * count
+        if self._buffer and position >= self._buffer_at:
+            start = position - self._buffer_at
+            return np.frombuffer(self._buffer[start : start + size], dtype=np.uint32)
         segment, offset = divmod(position, self.segment_bytes)
         fd = self._readers.get(segment)
         if fd is None:
@@ -92,8 +115,8 @@ class ShingleLog:
             except FileNotFoundError:
                 return None
             self._readers[segment] = fd
-        data = os.pread(fd, 4 * count, offset)
-        if len(data) < 4 * count:
+        data = os.pread(fd, size, offset)
+        if len(data) < size:
             return None
         return np.frombuffer(data, dtype=np.uint32)
 
@@ -115,6 +138,7 @@ class ShingleLog:
         return sum(self._path(segment).stat().st_size for segment in self._segments())
 
     def close(self) -> None:
+        self.flush()
         for fd in self._readers.values():
             os.close(fd)
         self._readers.clear()

@@ -53,8 +53,22 @@ def test_a_record_cut_short_reads_as_gone_and_its_place_is_never_reused(tmp_path
 def test_expiry_deletes_whole_files_before_a_position_only(tmp_path):
     log = ShingleLog(tmp_path / "log", segment_bytes=40)
     positions = [log.append(values(10, i)) for i in range(6)]  # 40 bytes each: one a file
+    log.flush()
     assert log.drop_before(positions[3] + 8) == 3
     assert [log.read(p, 10) is None for p in positions] == [True] * 3 + [False] * 3
     assert log.nbytes() == 3 * 40
     assert log.drop_before(positions[3]) == 0
+    log.close()
+
+
+def test_appends_are_readable_at_once_and_on_disk_after_flush(tmp_path):
+    log = ShingleLog(tmp_path / "log")
+    position = log.append(values(5, 7))
+    assert np.array_equal(log.read(position, 5), values(5, 7))
+    assert log.nbytes() == 0
+    log.flush()
+    assert log.nbytes() == 20
+    other = ShingleLog(tmp_path / "log")  # another process reading the index
+    assert np.array_equal(other.read(position, 5), values(5, 7))
+    other.close()
     log.close()
