@@ -86,9 +86,16 @@ def unique_sorted(uint32_t[::1] values):
     return kept
 
 
-cdef inline Py_ssize_t _lower_bound(const uint32_t[::1] values, uint32_t value) noexcept nogil:
-    """The first index whose value is >= `value` in sorted `values`."""
-    cdef Py_ssize_t low = 0, high = values.shape[0], middle
+ctypedef fused _Key:
+    uint32_t
+    uint64_t
+
+
+cdef inline Py_ssize_t _lower_bound(
+    const _Key[::1] values, _Key value, Py_ssize_t low, Py_ssize_t high
+) noexcept nogil:
+    """The first index in [low, high) whose value is >= `value` in sorted `values` (or high)."""
+    cdef Py_ssize_t middle
     while low < high:
         middle = (low + high) // 2
         if values[middle] < value:
@@ -110,7 +117,7 @@ def one_permutation_signature(const uint32_t[::1] shingles, uint32_t offset,
     `donors` column, else of the next non-empty bin in order (wrapping around).
     """
     cdef Py_ssize_t n = shingles.shape[0], bins = lower.shape[0]
-    cdef Py_ssize_t wrapped = _lower_bound(shingles, wraps_from)
+    cdef Py_ssize_t wrapped = _lower_bound(shingles, wraps_from, 0, n)
     cdef Py_ssize_t t, i, b = 0, attempt, donor
     cdef uint32_t value
     value_array = np.empty(bins, dtype=np.uint32)
@@ -208,23 +215,16 @@ cdef int _run_matches(
     """Append the rows of the run's entries whose key is one of `keys`: each key's bucket
     (`key >> shift`) is searched for the first entry with that key, the equal ones after it
     are taken."""
-    cdef Py_ssize_t q, bucket, low, high, middle
+    cdef Py_ssize_t q, bucket, at, end
     cdef uint64_t key
     for q in range(keys.shape[0]):
         key = keys[q]
         bucket = key >> shift
-        low = starts[bucket]
-        high = starts[bucket + 1]
-        while low < high:
-            middle = (low + high) // 2
-            if run_keys[middle] < key:
-                low = middle + 1
-            else:
-                high = middle
-        high = starts[bucket + 1]
-        while low < high and run_keys[low] == key:
-            _append(found, rows[low])
-            low += 1
+        end = starts[bucket + 1]
+        at = _lower_bound(run_keys, key, starts[bucket], end)
+        while at < end and run_keys[at] == key:
+            _append(found, rows[at])
+            at += 1
     return 0
 
 
