@@ -41,6 +41,8 @@ def word_shingle_hashes(const uint8_t[::1] text, const uint8_t[::1] fold, Py_ssi
     A text with fewer words than a shingle is one shingle; without words, none.
     """
     cdef Py_ssize_t n = text.shape[0], count = 0, i, j, k
+    if fold.shape[0] != 256:
+        raise ValueError("fold must map all 256 byte values")
     word_array = np.empty(n // 2 + 1, dtype=np.uint64)
     cdef uint64_t[::1] hashes = word_array
     cdef uint64_t h = 0, power = 1, mixed
@@ -117,6 +119,8 @@ def one_permutation_signature(const uint32_t[::1] shingles, uint32_t offset,
     `donors` column, else of the next non-empty bin in order (wrapping around).
     """
     cdef Py_ssize_t n = shingles.shape[0], bins = lower.shape[0]
+    if n == 0:
+        raise ValueError("no shingles: every bin would be empty")
     cdef Py_ssize_t wrapped = _lower_bound(shingles, wraps_from, 0, n)
     cdef Py_ssize_t t, i, b = 0, attempt, donor
     cdef uint32_t value

@@ -152,3 +152,20 @@ def test_signatures_agree_in_the_share_of_values_given_by_the_jaccard_similarity
         assert similarity(a, b)[0] == exact
         agreement.append(np.mean(sketcher.signature(a) == sketcher.signature(b)))
     assert np.mean(agreement) == pytest.approx(exact, abs=0.015)
+
+
+def test_kernels_refuse_inputs_they_cannot_handle():
+    """Unchecked compiled loops: a bad table would read past it, an empty set never end."""
+    from newsspider.dedup import kernels
+
+    with pytest.raises(ValueError, match="256"):
+        kernels.word_shingle_hashes(b"text", b"\0" * 10, 5, np.uint64(3), np.ones(5, np.uint64))
+    with pytest.raises(ValueError, match="no shingles"):
+        kernels.one_permutation_signature(
+            np.empty(0, np.uint32),
+            1,
+            np.uint32(5),
+            np.zeros(4, np.uint32),
+            np.zeros((2, 4), np.intp),
+        )
+    assert Sketcher(NearDupParams()).signature(np.empty(0, np.uint32)).max() == 0xFFFFFFFF
