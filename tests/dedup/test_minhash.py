@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pytest
 
+from newsspider.dedup import kernels
 from newsspider.dedup.minhash import (
     _BASE,
     _MIX,
@@ -156,8 +157,6 @@ def test_signatures_agree_in_the_share_of_values_given_by_the_jaccard_similarity
 
 def test_kernels_refuse_inputs_they_cannot_handle():
     """Unchecked compiled loops: a bad table would read past it, an empty set never end."""
-    from newsspider.dedup import kernels
-
     with pytest.raises(ValueError, match="256"):
         kernels.word_shingle_hashes(b"text", b"\0" * 10, 5, np.uint64(3), np.ones(5, np.uint64))
     with pytest.raises(ValueError, match="no shingles"):
