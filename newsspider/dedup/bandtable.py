@@ -40,7 +40,7 @@ class BandTable:
     at most 0.25 for the runs' directories.
 
     Shaped like a log-structured merge tree, so that adding stays cheap at any size and a
-    lookup costs one compiled scan per run (`kernels.py`): the latest documents' keys sit in
+    lookup is one compiled call over all of it (`kernels.pyx`): the latest documents' keys sit in
     a small matrix (one row a document, one column a band); a full matrix
     becomes a sorted run (uint64 keys, uint32 rows, a bucket directory: `_Run`); a run is
     merged into its older neighbour while that is less than `fanout` times larger, so runs

@@ -186,6 +186,53 @@ def _stored_match(row: tuple) -> Match | None:
     return Match(group_id, duplicate_of, similarity_, containment)
 
 
+class _ShingleLocations:
+    """Where each row's shingles are in the log, in RAM (12 bytes a row): rows are added in
+    increasing order and dropped from the oldest, so they are two arrays from `first` on."""
+
+    def __init__(self) -> None:
+        self.first = 0
+        self._positions = array("Q")
+        self._counts = array("I")
+
+    def load(self, rows: np.ndarray, positions: np.ndarray, counts: np.ndarray) -> None:
+        """Replace the contents with those of sorted `rows` (rows between them have none)."""
+        self.first = int(rows[0]) if len(rows) else 0
+        span = int(rows[-1]) - self.first + 1 if len(rows) else 0
+        at = rows - self.first
+        self._positions = array("Q", bytes(8 * span))
+        np.frombuffer(self._positions, dtype=np.uint64)[at] = positions
+        self._counts = array("I", bytes(4 * span))
+        np.frombuffer(self._counts, dtype=np.uint32)[at] = counts
+
+    def add(self, row: int, position: int, count: int) -> None:
+        if not self._positions:
+            self.first = row
+        gap = row - self.first - len(self._positions)
+        if gap:
+            self._positions.extend([0] * gap)
+            self._counts.extend([0] * gap)
+        self._positions.append(position)
+        self._counts.append(count)
+
+    def get(self, row: int) -> tuple[int, int] | None:
+        """(position, count) of `row`'s shingles, None if it has none here."""
+        at = row - self.first
+        if not 0 <= at < len(self._counts) or self._counts[at] == 0:
+            return None
+        return self._positions[at], self._counts[at]
+
+    def drop_below(self, row: int) -> None:
+        dropped = min(max(0, row - self.first), len(self._positions))
+        del self._positions[:dropped], self._counts[:dropped]
+        self.first += dropped
+
+    def nbytes(self) -> int:
+        return self._positions.itemsize * len(self._positions) + self._counts.itemsize * len(
+            self._counts
+        )
+
+
 class SqliteNearDupIndex:
     """Embedded default: one writer process; documents persisted in SQLite (WAL), their
     shingles in a `ShingleLog` beside it (`<file>-shingles/`), band keys held in RAM
@@ -231,10 +278,7 @@ class SqliteNearDupIndex:
             raise
         self._sketch = _SketchSource(self.params)
         self._bands = BandTable(self.params.bands)
-        # where each document's shingles are in the log, by row - _first_row (0 count: none)
-        self._first_row = 0
-        self._positions = array("Q")
-        self._counts = array("I")
+        self._locations = _ShingleLocations()
         self._recent: dict[int, tuple[float, Candidate]] = {}
         self._recent_limit = recent_docs
         self._load()
@@ -319,27 +363,8 @@ class SqliteNearDupIndex:
                 )
                 done += len(ids)
         self._bands.load(keys[: done * bands], np.repeat(rows[:done], bands))
-        if done:
-            self._first_row = int(rows[0])
-            at = rows[:done] - rows[0]
-            span = np.zeros(int(at[-1]) + 1, dtype=np.uint64)
-            span[at] = positions[:done]
-            self._positions = array("Q", span.tobytes())
-            sizes = np.zeros(len(span), dtype=np.uint32)
-            sizes[at] = counts[:done]
-            self._counts = array("I", sizes.tobytes())
+        self._locations.load(rows[:done], positions[:done], counts[:done])
         log.info("near-duplicate index %s: %d documents loaded", self.path, done)
-
-    def _place(self, row: int, position: int, count: int) -> None:
-        """Note where `row`'s shingles are (rows come in increasing order)."""
-        if not self._positions:
-            self._first_row = row
-        gap = row - self._first_row - len(self._positions)
-        if gap:
-            self._positions.extend([0] * gap)
-            self._counts.extend([0] * gap)
-        self._positions.append(position)
-        self._counts.append(count)
 
     def find_or_add(self, doc_id: str, text: str, sketch: Sketch | None = None) -> Match | None:
         sketch = self._sketch(text, sketch)
@@ -355,7 +380,7 @@ class SqliteNearDupIndex:
             self._began = time.monotonic()
         group_id = match.group_id if match else doc_id
         count = len(sketch.shingles)
-        position = self._shingles.append(sketch.shingles) if count else 0
+        position = self._shingles.position if count else 0  # appended once the row is in
         cursor = self._db.execute(
             "INSERT INTO neardup_docs (doc_id, group_id, duplicate_of, similarity, containment,"
             " added_at, band_keys, shingles_at, shingle_count)"
@@ -382,8 +407,9 @@ class SqliteNearDupIndex:
         if count:
             if cursor.lastrowid >= _ROW_LIMIT:
                 raise OverflowError(f"near-duplicate index {self.path}: row ids exhausted")
+            self._shingles.append(sketch.shingles)
             self._bands.add(sketch.band_keys, cursor.lastrowid)
-            self._place(cursor.lastrowid, position, count)
+            self._locations.add(cursor.lastrowid, position, count)
             self._remember(cursor.lastrowid, now, Candidate(doc_id, group_id, sketch.shingles))
         self._pending += 1
         if (
@@ -408,10 +434,8 @@ class SqliteNearDupIndex:
                 return None
             scores = confirmed(shingles, candidate.shingles, self.params)
             return scores and Match(candidate.group_id, candidate.doc_id, *scores)
-        at = row - self._first_row
-        if not 0 <= at < len(self._counts) or self._counts[at] == 0:
-            return None
-        other = self._shingles.read(self._positions[at], self._counts[at])
+        location = self._locations.get(row)
+        other = location and self._shingles.read(*location)
         if other is None or not (scores := confirmed(shingles, other, self.params)):
             return None
         found = self._db.execute(
@@ -448,9 +472,7 @@ class SqliteNearDupIndex:
             ).fetchone()
         self._shingles.drop_before(oldest[0] if oldest else self._shingles.position)
         self._bands.drop_rows_below(first)
-        dropped = min(max(0, first - self._first_row), len(self._positions))
-        del self._positions[:dropped], self._counts[:dropped]
-        self._first_row += dropped
+        self._locations.drop_below(first)
         self._recent = {row: kept for row, kept in self._recent.items() if row >= first}
         return docs.rowcount
 
@@ -463,9 +485,7 @@ class SqliteNearDupIndex:
             "docs": docs,
             "groups": groups,
             "band_entries": len(self._bands),
-            "ram_bytes": self._bands.nbytes()
-            + self._positions.itemsize * len(self._positions)
-            + self._counts.itemsize * len(self._counts),
+            "ram_bytes": self._bands.nbytes() + self._locations.nbytes(),
             "bytes": size + self._shingles.nbytes(),
         }
 
